@@ -1,0 +1,179 @@
+/*
+ * ssi-init: the pid-1 shim of an ssi job.
+ *
+ *   ssi-init [--] CMD [ARGS...]
+ *
+ * The launcher unshares PID, UTS and IPC namespaces and forks the shim, which is pid 1 there.
+ * The shim leads its own session (CRIU dumps a PID namespace only from its init, and requires
+ * sessions to lead inside it), starts CMD in its own process group, reaps every orphan,
+ * forwards SIGINT/SIGTERM/SIGHUP/SIGQUIT/SIGUSR1/SIGUSR2 to CMD's process group, and exits
+ * with CMD's status. A namespace's init cannot die of a signal sent to itself, so the shim
+ * reports death by signal N as exit status 128+N (the shell's convention); the launcher, an
+ * ordinary process, turns that back into death by signal N.
+ *
+ * The launcher keeps no copy of the job's stdio, so whoever reads the job's output sees EOF
+ * exactly when the job is gone. Its own status: 125 when it cannot start the shim; the shim
+ * exits 127 when CMD is not found and 126 when CMD cannot be executed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define SHIM_FAILED 125
+
+static const int forwarded_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+#define FORWARDED_COUNT (sizeof forwarded_signals / sizeof forwarded_signals[0])
+
+/* Positive: a pid; negative: a process group. */
+static volatile sig_atomic_t forward_target;
+
+static void forward(int sig) {
+    if (forward_target != 0)
+        kill((pid_t)forward_target, sig);
+}
+
+static void forwarded_set(sigset_t *set) {
+    sigemptyset(set);
+    for (size_t i = 0; i < FORWARDED_COUNT; i++)
+        sigaddset(set, forwarded_signals[i]);
+}
+
+static void set_forwarded_mask(int how) {
+    sigset_t set;
+    forwarded_set(&set);
+    sigprocmask(how, &set, NULL);
+}
+
+static void forward_signals_to(pid_t target) {
+    forward_target = target;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = forward;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < FORWARDED_COUNT; i++)
+        sigaction(forwarded_signals[i], &sa, NULL);
+}
+
+static void restore_default_signals(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_DFL;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < FORWARDED_COUNT; i++)
+        sigaction(forwarded_signals[i], &sa, NULL);
+    set_forwarded_mask(SIG_UNBLOCK);
+}
+
+static int exit_code_of(int status) {
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    return 128 + WTERMSIG(status);
+}
+
+static void die_of_signal(int sig) {
+    signal(sig, SIG_DFL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    raise(sig);
+    _exit(128 + sig);
+}
+
+static pid_t wait_for(pid_t pid, int *status) {
+    pid_t got;
+    do {
+        got = waitpid(pid, status, 0);
+    } while (got < 0 && errno == EINTR);
+    return got;
+}
+
+static void exec_job(char **argv) {
+    setpgid(0, 0);
+    restore_default_signals();
+    execvp(argv[0], argv);
+    int err = errno;
+    fprintf(stderr, "ssi-init: cannot run %s: %s\n", argv[0], strerror(err));
+    _exit(err == ENOENT ? 127 : 126);
+}
+
+/* pid 1 of the job's namespace. */
+static void run_init(char **argv) {
+    if (setsid() < 0) {
+        perror("ssi-init: setsid");
+        _exit(SHIM_FAILED);
+    }
+    pid_t job = fork();
+    if (job < 0) {
+        perror("ssi-init: fork");
+        _exit(SHIM_FAILED);
+    }
+    if (job == 0)
+        exec_job(argv);
+    setpgid(job, job);
+    forward_signals_to(-job);
+    set_forwarded_mask(SIG_UNBLOCK);
+
+    for (;;) {
+        int status;
+        pid_t reaped = wait_for(-1, &status);
+        if (reaped == job)
+            _exit(exit_code_of(status));
+        if (reaped < 0)
+            _exit(SHIM_FAILED);
+    }
+}
+
+static void detach_stdio(void) {
+    int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null_fd < 0)
+        return;
+    for (int fd = 0; fd <= 2; fd++)
+        dup2(null_fd, fd);
+    close(null_fd);
+}
+
+int main(int argc, char **argv) {
+    int first = 1;
+    if (first < argc && strcmp(argv[first], "--") == 0)
+        first++;
+    if (first >= argc) {
+        fprintf(stderr, "usage: ssi-init [--] CMD [ARGS...]\n");
+        return 2;
+    }
+
+    set_forwarded_mask(SIG_BLOCK);
+    if (unshare(CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC) < 0) {
+        perror("ssi-init: unshare(PID|UTS|IPC)");
+        return SHIM_FAILED;
+    }
+    pid_t init = fork();
+    if (init < 0) {
+        perror("ssi-init: fork");
+        return SHIM_FAILED;
+    }
+    if (init == 0)
+        run_init(argv + first);
+
+    detach_stdio();
+    forward_signals_to(init);
+    set_forwarded_mask(SIG_UNBLOCK);
+
+    int status;
+    if (wait_for(init, &status) < 0)
+        return SHIM_FAILED;
+    if (WIFSIGNALED(status))
+        die_of_signal(WTERMSIG(status));
+    int code = WEXITSTATUS(status);
+    if (code > 128 && code < 128 + NSIG)
+        die_of_signal(code - 128);
+    return code;
+}
