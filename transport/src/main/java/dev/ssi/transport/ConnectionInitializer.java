@@ -1,0 +1,44 @@
+package dev.ssi.transport;
+
+import dev.ssi.transport.wire.FrameDecoder;
+import dev.ssi.transport.wire.FrameEncoder;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The pipeline of a peer connection: TLS, frame decoding and encoding, the handshake (which,
+ * once done, puts the call, stream and close handlers in its place), and the error handler.
+ */
+final class ConnectionInitializer extends ChannelInitializer<Channel> {
+    private final NodeContext node;
+    private final SslContext tls;
+    private final boolean dialedHere;
+    private final NodeId expected;
+    private final CompletableFuture<Peer> result;
+
+    ConnectionInitializer(NodeContext node, SslContext tls, boolean dialedHere, NodeId expected,
+                          CompletableFuture<Peer> result) {
+        this.node = node;
+        this.tls = tls;
+        this.dialedHere = dialedHere;
+        this.expected = expected;
+        this.result = result;
+    }
+
+    @Override
+    protected void initChannel(Channel channel) {
+        SslHandler ssl = tls.newHandler(channel.alloc());
+        ssl.setHandshakeTimeoutMillis(node.config().handshakeTimeout().toMillis());
+        int maxFrame = node.config().maxFrameLength();
+        channel.pipeline()
+                .addLast("tls", ssl)
+                .addLast("frames-in", new FrameDecoder(maxFrame))
+                .addLast("frames-out", new FrameEncoder(maxFrame))
+                .addLast("handshake", new HandshakeHandler(node, dialedHere, expected,
+                        result != null ? result : new CompletableFuture<>()))
+                .addLast("errors", new ConnectionErrorHandler());
+    }
+}

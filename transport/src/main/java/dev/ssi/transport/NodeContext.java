@@ -1,0 +1,8 @@
+package dev.ssi.transport;
+
+import java.util.concurrent.Executor;
+
+/** What every connection of a node shares. */
+record NodeContext(NodeId self, TransportConfig config, Handlers handlers, PeerRegistry registry,
+                   Executor bulk, Executor handlerExecutor) {
+}

@@ -1,0 +1,132 @@
+package dev.ssi.transport;
+
+import dev.ssi.transport.stream.OutgoingStream;
+import dev.ssi.transport.stream.Streams;
+import dev.ssi.transport.wire.Frame;
+import io.netty.channel.Channel;
+import java.net.SocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The one authenticated connection to another node. Everything here may be called from any
+ * thread; nothing blocks.
+ */
+public final class Peer {
+    private final NodeId id;
+    private final Set<String> capabilities;
+    private final Channel channel;
+    private final boolean dialedHere;
+    private final int maxPayload;
+    private final PendingCalls calls;
+    private final Streams streams;
+    private final CompletableFuture<String> closed = new CompletableFuture<>();
+
+    Peer(NodeId id, Set<String> capabilities, Channel channel, boolean dialedHere, int maxFrameLength,
+         Streams streams) {
+        this.id = id;
+        this.capabilities = Set.copyOf(capabilities);
+        this.channel = channel;
+        this.dialedHere = dialedHere;
+        this.maxPayload = maxFrameLength - 1024;
+        this.calls = new PendingCalls(channel, id);
+        this.streams = streams;
+    }
+
+    /** The node id, as proven by the peer's certificate. */
+    public NodeId id() {
+        return id;
+    }
+
+    /** What the peer said it can do in its handshake. */
+    public Set<String> capabilities() {
+        return capabilities;
+    }
+
+    public SocketAddress remoteAddress() {
+        return channel.remoteAddress();
+    }
+
+    public boolean isOpen() {
+        return channel.isActive() && !closed.isDone();
+    }
+
+    /** Completes with the reason once the connection is closed. */
+    public CompletableFuture<String> closed() {
+        return closed;
+    }
+
+    /** A one-way message; the future completes once it is handed to the network. */
+    public <T> CompletableFuture<Void> send(MessageType<T> type, T message) {
+        byte[] payload = checkedPayload(type.codec().encode(message), type.name());
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        channel.writeAndFlush(new Frame.Message(type.name(), payload)).addListener(written -> {
+            if (written.isSuccess()) {
+                sent.complete(null);
+            } else {
+                sent.completeExceptionally(new PeerGoneException(CloseReason.of(channel), written.cause()));
+            }
+        });
+        return sent;
+    }
+
+    /**
+     * A request and its answer. Fails with {@link CallTimeoutException}, {@link RefusedException},
+     * {@link RemoteFailureException} or {@link PeerGoneException}.
+     */
+    public <Q, R> CompletableFuture<R> call(CallType<Q, R> type, Q request, Duration timeout) {
+        byte[] payload = checkedPayload(type.requestCodec().encode(request), type.name());
+        return calls.call(type.name(), payload, timeout).thenApply(answer -> {
+            try {
+                return type.responseCodec().decode(answer);
+            } catch (IllegalArgumentException e) {
+                throw new RemoteFailureException("malformed " + type.name() + " response from " + id + ": "
+                        + e.getMessage());
+            }
+        });
+    }
+
+    /** Streams the regular files of a flat directory to the peer. */
+    public OutgoingStream sendDirectory(Path directory, String label) {
+        return streams.send(directory, label);
+    }
+
+    public void close(String reason) {
+        CloseReason.closeTelling(channel, reason);
+    }
+
+    boolean dialedHere() {
+        return dialedHere;
+    }
+
+    PendingCalls calls() {
+        return calls;
+    }
+
+    Streams streams() {
+        return streams;
+    }
+
+    /** Called once, when the channel has closed. */
+    void connectionClosed() {
+        String reason = CloseReason.of(channel);
+        calls.connectionClosed(reason);
+        streams.connectionClosed(reason);
+        closed.complete(reason);
+    }
+
+    private byte[] checkedPayload(byte[] payload, String type) {
+        if (payload.length > maxPayload) {
+            throw new IllegalArgumentException(type + " payload of " + payload.length
+                    + " bytes exceeds the limit of " + maxPayload + "; stream large data instead");
+        }
+        return payload;
+    }
+
+    @Override
+    public String toString() {
+        return "peer " + id + " at " + channel.remoteAddress();
+    }
+}

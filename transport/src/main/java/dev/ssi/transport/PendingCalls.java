@@ -1,0 +1,77 @@
+package dev.ssi.transport;
+
+import dev.ssi.transport.wire.ErrorCode;
+import dev.ssi.transport.wire.Frame;
+import io.netty.channel.Channel;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Calls this node made on one connection that still wait for an answer. */
+final class PendingCalls {
+    private record Pending(CompletableFuture<byte[]> answer, ScheduledFuture<?> timeout) {
+    }
+
+    private final Channel channel;
+    private final NodeId peer;
+    private final AtomicLong nextId = new AtomicLong(1);
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+
+    PendingCalls(Channel channel, NodeId peer) {
+        this.channel = channel;
+        this.peer = peer;
+    }
+
+    CompletableFuture<byte[]> call(String type, byte[] payload, Duration timeout) {
+        long id = nextId.getAndIncrement();
+        CompletableFuture<byte[]> answer = new CompletableFuture<>();
+        ScheduledFuture<?> timer = channel.eventLoop().schedule(() -> {
+            if (pending.remove(id) != null) {
+                answer.completeExceptionally(new CallTimeoutException(
+                        "no answer to " + type + " from " + peer + " within " + timeout.toMillis() + " ms"));
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        pending.put(id, new Pending(answer, timer));
+        if (!channel.isActive()) {
+            fail(id, new PeerGoneException(CloseReason.of(channel)));
+        } else {
+            channel.writeAndFlush(new Frame.Request(id, type, payload)).addListener(written -> {
+                if (!written.isSuccess()) {
+                    fail(id, new PeerGoneException("cannot send " + type + " to " + peer + ": " + written.cause(),
+                            written.cause()));
+                }
+            });
+        }
+        return answer;
+    }
+
+    void answered(Frame.Response response) {
+        Pending call = pending.remove(response.callId());
+        if (call != null) {
+            call.timeout.cancel(false);
+            call.answer.complete(response.payload());
+        }
+    }
+
+    void failed(Frame.ErrorReply error) {
+        fail(error.callId(), error.code() == ErrorCode.REFUSED
+                ? new RefusedException(error.message())
+                : new RemoteFailureException(error.message()));
+    }
+
+    void connectionClosed(String reason) {
+        pending.keySet().forEach(id -> fail(id, new PeerGoneException(reason)));
+    }
+
+    private void fail(long id, TransportException failure) {
+        Pending call = pending.remove(id);
+        if (call != null) {
+            call.timeout.cancel(false);
+            call.answer.completeExceptionally(failure);
+        }
+    }
+}

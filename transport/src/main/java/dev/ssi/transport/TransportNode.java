@@ -1,0 +1,154 @@
+package dev.ssi.transport;
+
+import dev.ssi.transport.stream.StreamHandler;
+import dev.ssi.transport.trust.NodeIdentity;
+import dev.ssi.transport.trust.TlsContexts;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A node's end of the pool network: it listens for peers, dials them, and keeps one
+ * mutually authenticated connection per peer. Register handlers before peers can need them.
+ */
+public final class TransportNode implements AutoCloseable {
+    // Netty's queue stays short so control frames are not stuck behind bulk data.
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
+
+    private final NodeContext context;
+    private final NetworkTransport network;
+    private final EventLoopGroup group;
+    private final ExecutorService bulk;
+    private final ExecutorService handlerExecutor;
+    private final SslContext clientTls;
+    private final Channel server;
+    private final Map<NodeId, CompletableFuture<Peer>> dialing = new ConcurrentHashMap<>();
+
+    private TransportNode(NodeIdentity identity, TransportConfig config) throws InterruptedException {
+        network = NetworkTransport.best();
+        group = network.newGroup(config.ioThreads(), "ssi-io");
+        bulk = Executors.newFixedThreadPool(config.bulkThreads(), new DefaultThreadFactory("ssi-bulk", true));
+        handlerExecutor = Executors.newFixedThreadPool(config.handlerThreads(),
+                new DefaultThreadFactory("ssi-handler", true));
+        context = new NodeContext(identity.id(), config, new Handlers(), new PeerRegistry(identity.id()), bulk,
+                handlerExecutor);
+        clientTls = TlsContexts.client(identity, config.tls());
+        SslContext serverTls = TlsContexts.server(identity, config.tls());
+        try {
+            server = new ServerBootstrap()
+                    .group(group)
+                    .channel(network.serverChannel())
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.SO_KEEPALIVE, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                    .childHandler(new ConnectionInitializer(context, serverTls, false, null, null))
+                    .bind(config.listen()).sync().channel();
+        } catch (InterruptedException | RuntimeException e) {
+            shutdown();
+            throw e;
+        }
+    }
+
+    /** Listens on the configured address; the node is reachable when this returns. */
+    public static TransportNode start(NodeIdentity identity, TransportConfig config) throws InterruptedException {
+        return new TransportNode(identity, config);
+    }
+
+    public NodeId id() {
+        return context.self();
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) server.localAddress();
+    }
+
+    /** Whether connections use the native epoll transport (otherwise NIO). */
+    public boolean usesEpoll() {
+        return network.epoll();
+    }
+
+    public <T> void onMessage(MessageType<T> type, MessageHandler<T> handler) {
+        context.handlers().onMessage(type, handler);
+    }
+
+    public <Q, R> void onCall(CallType<Q, R> type, CallHandler<Q, R> handler) {
+        context.handlers().onCall(type, handler);
+    }
+
+    public void onStream(StreamHandler handler) {
+        context.handlers().onStream(handler);
+    }
+
+    /**
+     * The connection to {@code node}: the open one if there is one, either way, else a new one
+     * to {@code address}. Fails with {@link RefusedException} when the peer there cannot prove
+     * it is {@code node}, {@link ProtocolMismatchException}, or {@link PeerGoneException}.
+     */
+    public CompletableFuture<Peer> connect(NodeId node, InetSocketAddress address) {
+        Optional<Peer> open = peer(node);
+        if (open.isPresent()) {
+            return CompletableFuture.completedFuture(open.get());
+        }
+        return dialing.computeIfAbsent(node, id -> {
+            CompletableFuture<Peer> result = dial(id, address);
+            result.whenComplete((peer, failure) -> dialing.remove(id, result));
+            return result;
+        });
+    }
+
+    public Optional<Peer> peer(NodeId node) {
+        return context.registry().get(node);
+    }
+
+    public Collection<Peer> peers() {
+        return context.registry().all();
+    }
+
+    /** Closes every connection (peers see the reason), then stops listening. */
+    @Override
+    public void close() {
+        peers().forEach(peer -> peer.close("node " + id() + " is shutting down"));
+        server.close().awaitUninterruptibly();
+        shutdown();
+    }
+
+    private CompletableFuture<Peer> dial(NodeId node, InetSocketAddress address) {
+        CompletableFuture<Peer> result = new CompletableFuture<>();
+        new Bootstrap()
+                .group(group)
+                .channel(network.channel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) context.config().handshakeTimeout().toMillis())
+                .handler(new ConnectionInitializer(context, clientTls, true, node, result))
+                .connect(address)
+                .addListener(connected -> {
+                    if (!connected.isSuccess()) {
+                        result.completeExceptionally(new PeerGoneException("cannot connect to " + node + " at "
+                                + address + ": " + HandshakeHandler.describe(connected.cause()), connected.cause()));
+                    }
+                });
+        return result;
+    }
+
+    private void shutdown() {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        bulk.shutdownNow();
+        handlerExecutor.shutdownNow();
+    }
+}

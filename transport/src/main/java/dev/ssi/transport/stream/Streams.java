@@ -1,0 +1,115 @@
+package dev.ssi.transport.stream;
+
+import dev.ssi.transport.NodeId;
+import dev.ssi.transport.wire.Frame;
+import dev.ssi.transport.wire.MalformedFrameException;
+import io.netty.channel.Channel;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The bulk streams of one connection, both ways. Frames for a stream that has already ended
+ * (blocks still in flight when it failed) are dropped.
+ */
+public final class Streams {
+    private final Channel channel;
+    private final NodeId peer;
+    private final StreamSettings settings;
+    private final Executor bulk;
+    private final Executor handlers;
+    private final Supplier<StreamHandler> handler;
+    private final AtomicLong nextId = new AtomicLong(1);
+    private final Map<Long, StreamSender> outgoing = new ConcurrentHashMap<>();
+    private final Map<Long, StreamReceiver> incoming = new ConcurrentHashMap<>();
+
+    public Streams(Channel channel, NodeId peer, StreamSettings settings, Executor bulk, Executor handlers,
+                   Supplier<StreamHandler> handler) {
+        this.channel = channel;
+        this.peer = peer;
+        this.settings = settings;
+        this.bulk = bulk;
+        this.handlers = handlers;
+        this.handler = handler;
+    }
+
+    public OutgoingStream send(Path directory, String label) {
+        long id = nextId.getAndIncrement();
+        StreamSender sender = new StreamSender(id, channel, bulk, directory, label, settings.blockSize(),
+                () -> outgoing.remove(id));
+        outgoing.put(id, sender);
+        if (!channel.isActive()) {
+            sender.connectionClosed("connection to " + peer + " is closed");
+        } else {
+            sender.start();
+        }
+        return new OutgoingStream(sender);
+    }
+
+    /** On the event loop. */
+    public void onFrame(Frame.StreamFrame frame) {
+        if (frame instanceof Frame.StreamOffer offer) {
+            onOffer(offer);
+        } else if (frame instanceof Frame.StreamFile || frame instanceof Frame.StreamBlock
+                || frame instanceof Frame.StreamEnd || frame instanceof Frame.StreamCancel) {
+            StreamReceiver receiver = incoming.get(frame.streamId());
+            if (receiver == null) {
+                ReferenceCountUtil.release(frame);
+            } else {
+                receiver.onFrame(frame);
+            }
+        } else {
+            StreamSender sender = outgoing.get(frame.streamId());
+            if (sender == null) {
+                return;
+            }
+            if (frame instanceof Frame.StreamAccept accept) {
+                sender.onAccept(accept.credit());
+            } else if (frame instanceof Frame.StreamCredit credit) {
+                sender.onCredit(credit.bytes());
+            } else if (frame instanceof Frame.StreamReject reject) {
+                sender.onReject(reject.reason());
+            } else if (frame instanceof Frame.StreamDone) {
+                sender.onDone();
+            }
+        }
+    }
+
+    /** On the event loop, when the channel can take writes again. */
+    public void onWritable() {
+        outgoing.values().forEach(StreamSender::onWritable);
+    }
+
+    public void connectionClosed(String reason) {
+        outgoing.values().forEach(sender -> sender.connectionClosed(reason));
+        incoming.values().forEach(receiver -> receiver.connectionClosed(reason));
+    }
+
+    private void onOffer(Frame.StreamOffer offer) {
+        long id = offer.streamId();
+        StreamReceiver receiver = new StreamReceiver(peer, offer, channel, bulk, settings, () -> incoming.remove(id));
+        if (incoming.putIfAbsent(id, receiver) != null) {
+            throw new MalformedFrameException("stream id " + id + " offered twice");
+        }
+        String problem = receiver.problemWithOffer();
+        StreamHandler decider = handler.get();
+        if (problem != null) {
+            receiver.refuse(problem);
+        } else if (decider == null) {
+            receiver.refuse("this node takes no streams");
+        } else {
+            IncomingStream stream = new IncomingStream(receiver);
+            handlers.execute(() -> {
+                try {
+                    decider.offered(stream);
+                } catch (RuntimeException e) {
+                    stream.refuse("stream handler failed: " + e);
+                }
+            });
+        }
+    }
+}
