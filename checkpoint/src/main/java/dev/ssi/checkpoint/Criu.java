@@ -2,6 +2,8 @@ package dev.ssi.checkpoint;
 
 import dev.ssi.checkpoint.CriuSession.NotifyHandler;
 import dev.ssi.checkpoint.os.Descriptors;
+import dev.ssi.checkpoint.os.OsException;
+import dev.ssi.checkpoint.os.Processes;
 import dev.ssi.checkpoint.rpc.CriuRpc.CgroupMode;
 import dev.ssi.checkpoint.rpc.CriuRpc.Features;
 import dev.ssi.checkpoint.rpc.CriuRpc.InheritFd;
@@ -12,8 +14,10 @@ import dev.ssi.checkpoint.rpc.CriuRpc.Resp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -28,20 +32,30 @@ public final class Criu {
     private static final int INHERITED_FD_BASE = 10;
     private static final String CPUINFO_IMAGE = "cpuinfo.img";
 
+    /** Long enough for a dump of many GiB; a CRIU silent for longer is stuck and is killed. */
+    private static final Duration DEFAULT_ANSWER_TIMEOUT = Duration.ofMinutes(5);
+
     private final Path binary;
+    private final Duration answerTimeout;
     private volatile CriuFeatures features;
 
-    private Criu(Path binary) {
+    private Criu(Path binary, Duration answerTimeout) {
         this.binary = binary;
+        this.answerTimeout = answerTimeout;
     }
 
     /** The node's CRIU, found as {@link CriuBinary} says. */
     public static Criu locate() throws CriuException {
-        return new Criu(CriuBinary.locate());
+        return new Criu(CriuBinary.locate(), DEFAULT_ANSWER_TIMEOUT);
     }
 
     public static Criu at(Path binary) {
-        return new Criu(binary);
+        return new Criu(binary, DEFAULT_ANSWER_TIMEOUT);
+    }
+
+    /** The same CRIU, killed when it stays silent for longer than {@code timeout}. */
+    public Criu withAnswerTimeout(Duration timeout) {
+        return new Criu(binary, timeout);
     }
 
     public Path binary() {
@@ -126,10 +140,20 @@ public final class Criu {
         try {
             imageCall(step, ReqType.DUMP, spec.imagesDir(), spec.workDir(), opts, "dump.log", Map.of(), onPostDump);
         } catch (CriuException e) {
+            resumeQuietly(spec.root());
             if (hookFailure.get() != null) {
                 throw new CriuException(step, "aborted while frozen, the tree resumed", hookFailure.get());
             }
             throw e;
+        }
+    }
+
+    /** A failed dump must not leave the tree stopped, whatever state CRIU died in. */
+    private static void resumeQuietly(int root) {
+        try {
+            Processes.resumeTree(root);
+        } catch (OsException ignored) {
+            // The tree is gone: nothing is left stopped.
         }
     }
 
@@ -159,9 +183,25 @@ public final class Criu {
             opts.addInheritFd(InheritFd.newBuilder().setKey(e.getKey()).setFd(next));
             criuFdToOurs.put(next++, e.getValue());
         }
-        Resp resp = imageCall("restore from " + spec.imagesDir(), ReqType.RESTORE, spec.imagesDir(), spec.workDir(),
-                opts, "restore.log", criuFdToOurs, NotifyHandler.ACKNOWLEDGE_ALL);
-        return new RestoredTree(resp.getRestore().getPid());
+        // CRIU names the new root early (setup-namespaces); if the restore then fails, it must not outlive the call.
+        AtomicInteger root = new AtomicInteger();
+        NotifyHandler noteRoot = (script, pid) -> {
+            if (pid > 0) {
+                root.compareAndSet(0, pid);
+            }
+            return true;
+        };
+        opts.setNotifyScripts(true);
+        try {
+            Resp resp = imageCall("restore from " + spec.imagesDir(), ReqType.RESTORE, spec.imagesDir(),
+                    spec.workDir(), opts, "restore.log", criuFdToOurs, noteRoot);
+            return new RestoredTree(resp.getRestore().getPid());
+        } catch (CriuException e) {
+            if (root.get() > 0) {
+                Processes.killAndReap(root.get());
+            }
+            throw e;
+        }
     }
 
     private Resp imageCall(String step, ReqType type, Path imagesDir, Path workDir, Opts.Builder opts, String logName,
@@ -179,7 +219,7 @@ public final class Criu {
             Descriptors.closeQuietly(imagesFd);
             throw new CriuException(step, "cannot open its directories", e);
         }
-        try (CriuSession session = CriuSession.start(binary, step, inherited)) {
+        try (CriuSession session = CriuSession.start(binary, step, inherited, answerTimeout)) {
             Req req = Req.newBuilder().setType(type).setOpts(opts.setImagesDirFd(imagesFd).setWorkDirFd(workFd)
                     .setLogLevel(LOG_LEVEL).setLogFile(logName)).build();
             Path log = workDir.resolve(logName);
@@ -203,7 +243,7 @@ public final class Criu {
     }
 
     private Resp simpleCall(String step, Req req, Path log) throws CriuException {
-        try (CriuSession session = CriuSession.start(binary, step, Map.of())) {
+        try (CriuSession session = CriuSession.start(binary, step, Map.of(), answerTimeout)) {
             return succeeded(step, session.call(req, NotifyHandler.ACKNOWLEDGE_ALL, log), log);
         }
     }

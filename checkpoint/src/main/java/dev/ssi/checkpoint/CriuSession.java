@@ -9,6 +9,7 @@ import dev.ssi.checkpoint.rpc.CriuRpc.Req;
 import dev.ssi.checkpoint.rpc.CriuRpc.ReqType;
 import dev.ssi.checkpoint.rpc.CriuRpc.Resp;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +37,8 @@ final class CriuSession implements AutoCloseable {
      * Starts {@code criu swrk}; {@code inherited} maps descriptor numbers in criu's table to
      * ours, for inherit_fd, which names descriptors that must exist when criu starts.
      */
-    static CriuSession start(Path criu, String step, Map<Integer, Integer> inherited) throws CriuException {
+    static CriuSession start(Path criu, String step, Map<Integer, Integer> inherited, Duration answerTimeout)
+            throws CriuException {
         SeqPacketSocket[] pair;
         try {
             pair = SeqPacketSocket.pair();
@@ -46,6 +48,7 @@ final class CriuSession implements AutoCloseable {
         SeqPacketSocket ours = pair[0];
         SeqPacketSocket theirs = pair[1];
         try {
+            ours.receiveTimeout(answerTimeout);
             Spawn spawn = Spawn.of(criu.toString(), "swrk", Integer.toString(SWRK_FD)).fd(SWRK_FD, theirs.fd());
             inherited.forEach(spawn::fd);
             int pid = spawn.start();
@@ -84,6 +87,8 @@ final class CriuSession implements AutoCloseable {
         byte[] datagram;
         try {
             datagram = socket.receive();
+        } catch (SeqPacketSocket.ReceiveTimeoutException e) {
+            throw failure("CRIU gave no answer in time; it is killed", log, null);
         } catch (OsException e) {
             throw failure("cannot read CRIU's answer", log, e);
         }

@@ -20,6 +20,9 @@ interface LibC extends Library {
     int MSG_PEEK = 0x2;
     int MSG_TRUNC = 0x20;
     int EINTR = 4;
+    int EAGAIN = 11;
+    int SOL_SOCKET = 1;
+    int SO_RCVTIMEO = 20;
     int ECHILD = 10;
     int ESRCH = 3;
     int WNOHANG = 1;
@@ -47,6 +50,9 @@ interface LibC extends Library {
     long send(int fd, byte[] buf, long len, int flags) throws LastErrorException;
 
     long recv(int fd, byte[] buf, long len, int flags) throws LastErrorException;
+
+    /** For SO_RCVTIMEO: {@code timeval} is {seconds, microseconds}. */
+    int setsockopt(int fd, int level, int option, long[] timeval, int length) throws LastErrorException;
 
     int waitpid(int pid, int[] status, int options) throws LastErrorException;
 

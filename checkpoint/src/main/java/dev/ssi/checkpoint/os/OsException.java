@@ -4,7 +4,7 @@ import com.sun.jna.LastErrorException;
 import java.io.IOException;
 
 /** A failed system call: which call, on what, and the system's own words for the error. */
-public final class OsException extends IOException {
+public class OsException extends IOException {
     private final int errno;
 
     OsException(String call, int errno) {

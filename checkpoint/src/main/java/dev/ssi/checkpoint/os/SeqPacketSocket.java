@@ -25,6 +25,16 @@ public final class SeqPacketSocket implements AutoCloseable {
         return fd;
     }
 
+    /** Receives give up with {@link ReceiveTimeoutException} after {@code timeout}; zero waits forever. */
+    public void receiveTimeout(java.time.Duration timeout) throws OsException {
+        long[] timeval = {timeout.toSeconds(), timeout.toNanosPart() / 1000};
+        try {
+            LibC.INSTANCE.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, timeval, 16);
+        } catch (LastErrorException e) {
+            throw new OsException("setsockopt(SO_RCVTIMEO)", e);
+        }
+    }
+
     public void send(byte[] datagram) throws OsException {
         while (true) {
             try {
@@ -54,10 +64,20 @@ public final class SeqPacketSocket implements AutoCloseable {
             try {
                 return LibC.INSTANCE.recv(fd, buf, buf.length, flags);
             } catch (LastErrorException e) {
+                if (e.getErrorCode() == LibC.EAGAIN) {
+                    throw new ReceiveTimeoutException();
+                }
                 if (e.getErrorCode() != LibC.EINTR) {
                     throw new OsException("recv", e);
                 }
             }
+        }
+    }
+
+    /** Nothing arrived within the receive timeout. */
+    public static final class ReceiveTimeoutException extends OsException {
+        ReceiveTimeoutException() {
+            super("recv", LibC.EAGAIN);
         }
     }
 
