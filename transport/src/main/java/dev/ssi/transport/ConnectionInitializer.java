@@ -4,6 +4,7 @@ import dev.ssi.transport.wire.FrameDecoder;
 import dev.ssi.transport.wire.FrameEncoder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.util.concurrent.CompletableFuture;
@@ -15,14 +16,16 @@ import java.util.concurrent.CompletableFuture;
 final class ConnectionInitializer extends ChannelInitializer<Channel> {
     private final NodeContext node;
     private final SslContext tls;
+    private final ChannelGroup connections;
     private final boolean dialedHere;
     private final NodeId expected;
     private final CompletableFuture<Peer> result;
 
-    ConnectionInitializer(NodeContext node, SslContext tls, boolean dialedHere, NodeId expected,
-                          CompletableFuture<Peer> result) {
+    ConnectionInitializer(NodeContext node, SslContext tls, ChannelGroup connections, boolean dialedHere,
+                          NodeId expected, CompletableFuture<Peer> result) {
         this.node = node;
         this.tls = tls;
+        this.connections = connections;
         this.dialedHere = dialedHere;
         this.expected = expected;
         this.result = result;
@@ -30,6 +33,7 @@ final class ConnectionInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel channel) {
+        connections.add(channel);
         SslHandler ssl = tls.newHandler(channel.alloc());
         ssl.setHandshakeTimeoutMillis(node.config().handshakeTimeout().toMillis());
         int maxFrame = node.config().maxFrameLength();

@@ -9,6 +9,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
@@ -37,10 +39,12 @@ public final class TransportNode implements AutoCloseable {
     private final SslContext clientTls;
     private final Channel server;
     private final Map<NodeId, CompletableFuture<Peer>> dialing = new ConcurrentHashMap<>();
+    private final ChannelGroup connections;
 
     private TransportNode(NodeIdentity identity, TransportConfig config) throws InterruptedException {
         network = NetworkTransport.best();
         group = network.newGroup(config.ioThreads(), "ssi-io");
+        connections = new DefaultChannelGroup(group.next());
         bulk = Executors.newFixedThreadPool(config.bulkThreads(), new DefaultThreadFactory("ssi-bulk", true));
         handlerExecutor = Executors.newFixedThreadPool(config.handlerThreads(),
                 new DefaultThreadFactory("ssi-handler", true));
@@ -55,7 +59,7 @@ public final class TransportNode implements AutoCloseable {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.SO_KEEPALIVE, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                    .childHandler(new ConnectionInitializer(context, serverTls, false, null, null))
+                    .childHandler(new ConnectionInitializer(context, serverTls, connections, false, null, null))
                     .bind(config.listen()).sync().channel();
         } catch (InterruptedException | RuntimeException e) {
             shutdown();
@@ -118,11 +122,12 @@ public final class TransportNode implements AutoCloseable {
         return context.registry().all();
     }
 
-    /** Closes every connection (peers see the reason), then stops listening. */
+    /** Stops listening and closes every connection; peers see the reason. */
     @Override
     public void close() {
-        peers().forEach(peer -> peer.close("node " + id() + " is shutting down"));
         server.close().awaitUninterruptibly();
+        connections.forEach(channel -> CloseReason.closeTelling(channel, "node " + id() + " is shutting down"));
+        connections.newCloseFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
         shutdown();
     }
 
@@ -135,7 +140,7 @@ public final class TransportNode implements AutoCloseable {
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) context.config().handshakeTimeout().toMillis())
-                .handler(new ConnectionInitializer(context, clientTls, true, node, result))
+                .handler(new ConnectionInitializer(context, clientTls, connections, true, node, result))
                 .connect(address)
                 .addListener(connected -> {
                     if (!connected.isSuccess()) {
