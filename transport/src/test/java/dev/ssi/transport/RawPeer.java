@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * A hand-driven peer for bad-input tests: TLS with whatever certificate the test gives it,
  * then exactly the bytes or frames the test writes; it decodes what comes back.
  */
-final class RawPeer implements AutoCloseable {
+public final class RawPeer implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final BlockingQueue<Frame> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<Void> tlsDone = new CompletableFuture<>();
@@ -38,21 +38,21 @@ final class RawPeer implements AutoCloseable {
     private final ByteBuf inbound = Unpooled.buffer();
     private Channel server;
 
-    static RawPeer connect(SslContext tls, InetSocketAddress address) {
+    public static RawPeer connect(SslContext tls, InetSocketAddress address) {
         RawPeer peer = new RawPeer();
         new Bootstrap().group(peer.group).channel(NioSocketChannel.class)
                 .handler(peer.initializer(tls)).connect(address).syncUninterruptibly();
         return peer;
     }
 
-    static RawPeer listen(SslContext tls) {
+    public static RawPeer listen(SslContext tls) {
         RawPeer peer = new RawPeer();
         peer.server = new ServerBootstrap().group(peer.group).channel(NioServerSocketChannel.class)
                 .childHandler(peer.initializer(tls)).bind("127.0.0.1", 0).syncUninterruptibly().channel();
         return peer;
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return (InetSocketAddress) server.localAddress();
     }
 
@@ -97,7 +97,7 @@ final class RawPeer implements AutoCloseable {
     }
 
     /** Waits for TLS; true when it came up. */
-    boolean tlsUp() {
+    public boolean tlsUp() {
         try {
             tlsDone.get(10, TimeUnit.SECONDS);
             return true;
@@ -107,7 +107,7 @@ final class RawPeer implements AutoCloseable {
     }
 
     /** TLS, then Hello as {@code node} speaking {@code version}. */
-    RawPeer hello(String node, int version) {
+    public RawPeer hello(String node, int version) {
         if (!tlsUp()) {
             throw new IllegalStateException("TLS did not come up");
         }
@@ -115,14 +115,14 @@ final class RawPeer implements AutoCloseable {
         return this;
     }
 
-    void send(Frame frame) {
+    public void send(Frame frame) {
         if (frame instanceof Frame.StreamBlock block) {
             block.retain();
         }
         sendBytes(FrameCodec.encode(frame, ByteBufAllocator.DEFAULT));
     }
 
-    void sendBytes(byte[] bytes) {
+    public void sendBytes(byte[] bytes) {
         sendBytes(Unpooled.wrappedBuffer(bytes));
     }
 
@@ -131,13 +131,17 @@ final class RawPeer implements AutoCloseable {
     }
 
     /** Closes the write side abruptly, as a peer that dies mid-frame would. */
-    void hangUp() {
+    public void hangUp() {
         connection.join().close().syncUninterruptibly();
     }
 
     /** The next frame the node sent that is of the given type, skipping others. */
-    <F extends Frame> F expect(Class<F> type) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    public <F extends Frame> F expect(Class<F> type) {
+        return expectWithin(type, 10_000);
+    }
+
+    public <F extends Frame> F expectWithin(Class<F> type, long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         try {
             while (System.nanoTime() < deadline) {
                 Frame frame = received.poll(100, TimeUnit.MILLISECONDS);
@@ -151,7 +155,7 @@ final class RawPeer implements AutoCloseable {
         throw new AssertionError("no " + type.getSimpleName() + " from the node");
     }
 
-    boolean closedWithin(long seconds) {
+    public boolean closedWithin(long seconds) {
         try {
             closed.get(seconds, TimeUnit.SECONDS);
             return true;

@@ -9,17 +9,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A pool CA and nodes on the loopback address, all closed together. */
-final class TestPool implements AutoCloseable {
-    static final StreamSettings SMALL_STREAMS = new StreamSettings(64 << 10, 256 << 10, 1000, 64L << 20, 256L << 20);
+public final class TestPool implements AutoCloseable {
+    public static final StreamSettings SMALL_STREAMS = new StreamSettings(64 << 10, 256 << 10, 1000, 64L << 20, 256L << 20);
 
-    final PoolAuthority authority = PoolAuthority.create("test", Duration.ofDays(1));
+    public final PoolAuthority authority = PoolAuthority.create("test", Duration.ofDays(1));
     private final List<TransportNode> nodes = new ArrayList<>();
 
-    TransportNode start(String name) {
+    public TransportNode start(String name) {
         return start(authority.admit(NodeId.of(name), Duration.ofDays(1)));
     }
 
-    TransportNode start(NodeIdentity identity) {
+    public TransportNode start(NodeIdentity identity) {
         try {
             TransportNode node = TransportNode.start(identity, config());
             nodes.add(node);
@@ -30,13 +30,13 @@ final class TestPool implements AutoCloseable {
         }
     }
 
-    static TransportConfig config() {
+    public static TransportConfig config() {
         TransportConfig defaults = TransportConfig.defaults(new InetSocketAddress("127.0.0.1", 0));
         return new TransportConfig(defaults.listen(), defaults.tls(), SMALL_STREAMS, java.util.Set.of("test"),
                 Duration.ofSeconds(5), 1, 2, 2);
     }
 
-    static Peer connect(TransportNode from, TransportNode to) {
+    public static Peer connect(TransportNode from, TransportNode to) {
         return from.connect(to.id(), to.address()).join();
     }
 
