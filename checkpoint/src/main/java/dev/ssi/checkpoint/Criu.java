@@ -119,7 +119,7 @@ public final class Criu {
     public void dump(DumpSpec spec, DumpHooks hooks) throws CriuException {
         String step = "dump of pid " + spec.root();
         requireProcess(step, spec.root());
-        Opts.Builder opts = Opts.newBuilder().setPid(spec.root()).setNotifyScripts(true)
+        Opts.Builder opts = Opts.newBuilder().setPid(spec.root()).setNotifyScripts(hooks != DumpHooks.NONE)
                 .setLeaveRunning(spec.after() == DumpSpec.AfterDump.LEAVE_RUNNING)
                 .setLeaveStopped(spec.after() == DumpSpec.AfterDump.LEAVE_STOPPED);
         spec.parentImages().ifPresent(parent -> opts.setTrackMem(true)

@@ -62,6 +62,15 @@ final class ShimJob implements AutoCloseable {
         }
     }
 
+    /** Its stdin and stdout as CRIU's inherit_fd keys name them, e.g. "pipe:[4242]". */
+    String stdinKey() {
+        return stdinKey;
+    }
+
+    String stdoutKey() {
+        return stdoutKey;
+    }
+
     /** The pid of the job's pid 1, the root CRIU dumps. */
     int root() {
         return root;
