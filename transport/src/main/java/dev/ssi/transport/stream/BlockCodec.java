@@ -26,9 +26,16 @@ final class BlockCodec {
 
     /** Takes over {@code raw} (a direct buffer); the returned block owns its data. */
     static Frame.StreamBlock encode(long streamId, ByteBuf raw, ByteBufAllocator alloc) {
+        return encode(streamId, raw, alloc, true);
+    }
+
+    static Frame.StreamBlock encode(long streamId, ByteBuf raw, ByteBufAllocator alloc, boolean tryCompression) {
         int rawLength = raw.readableBytes();
         ByteBuffer source = raw.nioBuffer();
         long checksum = HASH.hash(source, 0, rawLength, SEED);
+        if (!tryCompression) {
+            return new Frame.StreamBlock(streamId, rawLength, false, checksum, raw);
+        }
         int bound = COMPRESSOR.maxCompressedLength(rawLength);
         ByteBuf compressed = alloc.directBuffer(bound);
         int length = COMPRESSOR.compress(source, 0, rawLength, compressed.nioBuffer(0, bound), 0, bound);

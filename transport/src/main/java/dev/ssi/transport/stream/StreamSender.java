@@ -34,6 +34,7 @@ final class StreamSender {
     private final CompletableFuture<StreamResult> completion = new CompletableFuture<>();
     private final AtomicLong credit = new AtomicLong();
     private final AtomicBoolean pumpQueued = new AtomicBoolean();
+    private final CompressionBackoff compression = new CompressionBackoff();
 
     // Touched only on the serial executor.
     private State state = State.LISTING;
@@ -176,7 +177,11 @@ final class StreamSender {
                 raw.release();
                 throw e;
             }
-            Frame.StreamBlock block = BlockCodec.encode(id, raw, channel.alloc());
+            boolean tried = compression.shouldTry();
+            Frame.StreamBlock block = BlockCodec.encode(id, raw, channel.alloc(), tried);
+            if (tried) {
+                compression.record(block.compressed());
+            }
             credit.addAndGet(-length);
             position += length;
             rawBytes += length;
