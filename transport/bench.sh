@@ -87,25 +87,29 @@ iperf() { # MB/s from B to A, 5 s
   wait "$server" 2>/dev/null || true
 }
 
-stream() { # DATASET TLS -> "MB/s cpu_s_per_GiB wire_ratio"
+stream() { # DATASET TLS -> "warm_MB/s warm_cpu_s_per_GiB lz4_ratio cold_MB/s"
+  # The sender streams the directory twice in one JVM: the first run is a cold JVM, the second
+  # is what a long-running daemon sees.
   local dataset=$1 tls=$2 into=$WORK/in port=$((20000 + RANDOM % 20000))
   rm -rf "$into"; mkdir -p "$into"
-  in_ns "$NS_A" "${JAVA[@]}" receive "$WORK/a" "$ADDR_A:$port" "$into" 1 --tls="$tls" > "$WORK/recv.log" 2>&1 &
+  in_ns "$NS_A" "${JAVA[@]}" receive "$WORK/a" "$ADDR_A:$port" "$into" 2 --tls="$tls" > "$WORK/recv.log" 2>&1 &
   local receiver=$!; PIDS+=("$receiver")
   until grep -q '^ready' "$WORK/recv.log"; do
     kill -0 "$receiver" 2>/dev/null || { cat "$WORK/recv.log" >&2; exit 1; }; sleep 0.2
   done
-  in_ns "$NS_B" "${JAVA[@]}" send "$WORK/b" a "$ADDR_A:$port" "$DATA/$dataset" --tls="$tls" > "$WORK/send.log" 2>&1 \
-    || { cat "$WORK/send.log" "$WORK/recv.log" >&2; exit 1; }
+  in_ns "$NS_B" "${JAVA[@]}" send "$WORK/b" a "$ADDR_A:$port" "$DATA/$dataset" --tls="$tls" --repeat=2 \
+    > "$WORK/send.log" 2>&1 || { cat "$WORK/send.log" "$WORK/recv.log" >&2; exit 1; }
   wait "$receiver"
-  grep -q '^received' "$WORK/recv.log" || { cat "$WORK/recv.log" >&2; exit 1; }
-  diff -rq "$DATA/$dataset" "$into/$dataset" >/dev/null || { echo "received data differs" >&2; exit 1; }
+  [ "$(grep -c '^received' "$WORK/recv.log")" = 2 ] || { cat "$WORK/recv.log" >&2; exit 1; }
+  diff -rq "$DATA/$dataset" "$into/$dataset-2" >/dev/null || { echo "received data differs" >&2; exit 1; }
   rm -rf "$into"
   grep '^sent' "$WORK/send.log" | python3 -c '
 import sys
-f = dict(kv.split("=") for kv in sys.stdin.read().split()[1:])
-b, s = int(f["bytes"]), float(f["seconds"])
-print("%.1f %.2f %.2f" % (b / s / 1e6, float(f["cpu_seconds"]) / (b / 2**30), b / int(f["wire"])))'
+runs = [dict(kv.split("=") for kv in line.split()[1:]) for line in sys.stdin]
+def rate(f): return int(f["bytes"]) / float(f["seconds"]) / 1e6
+cold, warm = runs
+b = int(warm["bytes"])
+print("%.1f %.2f %.2f %.1f" % (rate(warm), float(warm["cpu_seconds"]) / (b / 2**30), b / int(warm["wire"]), rate(cold)))'
 }
 
 best_of() { # runs the stream RUNS times, keeps the fastest
@@ -123,8 +127,8 @@ identities
 echo "machine: $(nproc) cores, $(. /etc/os-release; echo "$PRETTY_NAME"), kernel $(uname -r)"
 echo "data: random $(du -sb "$DATA/random" | cut -f1) bytes; memimage $(du -sb "$DATA/memimage" | cut -f1) bytes"
 echo
-echo "| link | data | TLS | stream MB/s | iperf3 MB/s | ratio to iperf3 | sender CPU s/GiB | LZ4 ratio |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| link | data | TLS | stream MB/s | iperf3 MB/s | ratio to iperf3 | sender CPU s/GiB | LZ4 ratio | MB/s, cold JVM |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for link in raw 1gbit; do
   if [ "$link" = 1gbit ]; then
     in_ns "$NS_B" tc qdisc add dev "$VETH_B" root tbf rate 1gbit burst 512kb latency 20ms
@@ -132,7 +136,7 @@ for link in raw 1gbit; do
   ip3=$(iperf)
   for case in "random openssl" "random jdk" "memimage openssl" "memimage jdk"; do
     set -- $case
-    read -r mbs cpu ratio < <(best_of "$1" "$2")
-    echo "| $link | $1 | $2 | $mbs | $ip3 | $(awk -v a="$mbs" -v b="$ip3" 'BEGIN{printf "%.2f", a/b}') | $cpu | $ratio |"
+    read -r mbs cpu ratio cold < <(best_of "$1" "$2")
+    echo "| $link | $1 | $2 | $mbs | $ip3 | $(awk -v a="$mbs" -v b="$ip3" 'BEGIN{printf "%.2f", a/b}') | $cpu | $ratio | $cold |"
   done
 done

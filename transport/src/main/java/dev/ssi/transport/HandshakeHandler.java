@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -96,7 +97,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             accept(ctx, hello);
         } else {
             refuse(ctx, "unexpected " + message.getClass().getSimpleName() + " before the handshake");
-            io.netty.util.ReferenceCountUtil.release(message);
+            ReferenceCountUtil.release(message);
         }
     }
 

@@ -105,10 +105,6 @@ public final class Peer {
         return calls;
     }
 
-    Streams streams() {
-        return streams;
-    }
-
     /** Called once, when the channel has closed. */
     void connectionClosed() {
         String reason = CloseReason.of(channel);

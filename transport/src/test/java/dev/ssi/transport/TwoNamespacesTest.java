@@ -71,10 +71,10 @@ class TwoNamespacesTest {
 
         assertEquals("pong from a to b: hello", awaitLine(senderOut, "pong"));
         assertTrue(awaitLine(senderOut, "sent").contains("files=2"));
-        awaitLine(receiverOut, "received job-7");
+        awaitLine(receiverOut, "received job-7-1");
         for (String name : List.of("pages-1.img", "core-1.img")) {
             assertArrayEquals(Files.readAllBytes(source.resolve(name)),
-                    Files.readAllBytes(tmp.resolve("in").resolve("job-7").resolve(name)));
+                    Files.readAllBytes(tmp.resolve("in").resolve("job-7-1").resolve(name)));
         }
     }
 

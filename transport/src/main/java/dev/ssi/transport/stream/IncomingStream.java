@@ -34,7 +34,7 @@ public final class IncomingStream {
      * future completes with it once every file is there; on any failure the directory is
      * deleted and the future fails.
      */
-    public CompletableFuture<java.nio.file.Path> accept(Path freshDirectory) {
+    public CompletableFuture<Path> accept(Path freshDirectory) {
         return receiver.accept(freshDirectory);
     }
 

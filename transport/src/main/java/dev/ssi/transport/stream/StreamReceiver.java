@@ -97,7 +97,7 @@ final class StreamReceiver {
             directory = freshDirectory;
             scratch = ByteBuffer.allocateDirect(settings.blockSize());
             state = State.RECEIVING;
-            channel.writeAndFlush(new Frame.StreamAccept(offer.streamId(), settings.window()));
+            channel.writeAndFlush(new Frame.StreamAccept(offer.streamId(), settings.window(), settings.blockSize()));
         });
         return completion;
     }

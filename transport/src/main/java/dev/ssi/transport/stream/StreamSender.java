@@ -69,16 +69,16 @@ final class StreamSender {
         serial.execute(this::offer);
     }
 
-    void onAccept(int initialCredit) {
+    void onAccept(int initialCredit, int maxBlock) {
         serial.execute(() -> {
             if (state != State.OFFERED) {
                 return;
             }
-            if (initialCredit <= 0) {
-                abort("receiver granted no credit");
+            if (initialCredit <= 0 || maxBlock <= 0) {
+                abort("receiver granted no credit or no block size");
                 return;
             }
-            blockLength = Math.min(blockSize, initialCredit);
+            blockLength = Math.min(blockSize, Math.min(maxBlock, initialCredit));
             credit.set(initialCredit);
             state = State.SENDING;
             pump();

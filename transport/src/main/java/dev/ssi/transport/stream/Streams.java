@@ -68,7 +68,7 @@ public final class Streams {
                 return;
             }
             if (frame instanceof Frame.StreamAccept accept) {
-                sender.onAccept(accept.credit());
+                sender.onAccept(accept.credit(), accept.maxBlock());
             } else if (frame instanceof Frame.StreamCredit credit) {
                 sender.onCredit(credit.bytes());
             } else if (frame instanceof Frame.StreamReject reject) {

@@ -25,10 +25,12 @@ import java.util.concurrent.TimeUnit;
  * init-pool CA_DIR POOL_NAME
  * admit CA_DIR NODE_ID OUT_DIR [--expired]
  * receive IDENTITY_DIR HOST:PORT INTO_DIR STREAMS [--tls=openssl|jdk]
- * send IDENTITY_DIR NODE_ID HOST:PORT DIR [--tls=openssl|jdk]
+ * send IDENTITY_DIR NODE_ID HOST:PORT DIR [--tls=openssl|jdk] [--repeat=N]
  * </pre>
  * {@code receive} answers the {@code ping} call, prints {@code ready}, receives STREAMS streams
- * into INTO_DIR/LABEL and exits; {@code send} pings, streams DIR and prints what it took.
+ * into INTO_DIR/LABEL and exits; {@code send} pings, streams DIR (N times, as DIR-1 ... DIR-N,
+ * so that later runs show a warmed-up JVM, as in a long-running daemon) and prints what each
+ * took.
  */
 public final class TransportTool {
     static final CallType<String, String> PING = new CallType<>("ping", Codec.UTF8, Codec.UTF8);
@@ -93,14 +95,18 @@ public final class TransportTool {
             Peer peer = node.connect(target, address(args[3])).get(30, TimeUnit.SECONDS);
             System.out.println(peer.call(PING, "hello", Duration.ofSeconds(10)).get());
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-            long cpuBefore = os.getProcessCpuTime();
-            long start = System.nanoTime();
-            StreamResult result = peer.sendDirectory(Path.of(args[4]), Path.of(args[4]).getFileName().toString())
-                    .completion().get();
-            double seconds = (System.nanoTime() - start) / 1e9;
-            double cpu = (os.getProcessCpuTime() - cpuBefore) / 1e9;
-            System.out.printf(Locale.ROOT, "sent files=%d bytes=%d wire=%d seconds=%.3f cpu_seconds=%.3f tls=%s%n",
-                    result.files(), result.bytes(), result.wireBytes(), seconds, cpu, config.tls());
+            Path directory = Path.of(args[4]);
+            for (int run = 1; run <= intFlag(args, "--repeat=", 1); run++) {
+                long cpuBefore = os.getProcessCpuTime();
+                long start = System.nanoTime();
+                StreamResult result = peer.sendDirectory(directory, directory.getFileName() + "-" + run)
+                        .completion().get();
+                double seconds = (System.nanoTime() - start) / 1e9;
+                double cpu = (os.getProcessCpuTime() - cpuBefore) / 1e9;
+                System.out.printf(Locale.ROOT,
+                        "sent run=%d files=%d bytes=%d wire=%d seconds=%.3f cpu_seconds=%.3f tls=%s%n",
+                        run, result.files(), result.bytes(), result.wireBytes(), seconds, cpu, config.tls());
+            }
         }
     }
 
@@ -117,6 +123,15 @@ public final class TransportTool {
     private static InetSocketAddress address(String hostPort) {
         int colon = hostPort.lastIndexOf(':');
         return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+    }
+
+    private static int intFlag(String[] args, String prefix, int otherwise) {
+        for (String arg : args) {
+            if (arg.startsWith(prefix)) {
+                return Integer.parseInt(arg.substring(prefix.length()));
+            }
+        }
+        return otherwise;
     }
 
     private static boolean hasFlag(String[] args, String flag) {
@@ -137,7 +152,7 @@ public final class TransportTool {
     private static void usage() {
         System.err.println("usage: init-pool CA_DIR POOL_NAME | admit CA_DIR NODE_ID OUT_DIR [--expired]"
                 + " | receive IDENTITY_DIR HOST:PORT INTO_DIR STREAMS [--tls=openssl|jdk]"
-                + " | send IDENTITY_DIR NODE_ID HOST:PORT DIR [--tls=openssl|jdk]");
+                + " | send IDENTITY_DIR NODE_ID HOST:PORT DIR [--tls=openssl|jdk] [--repeat=N]");
         System.exit(2);
     }
 }

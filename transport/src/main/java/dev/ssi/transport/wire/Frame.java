@@ -88,8 +88,8 @@ public sealed interface Frame {
     record StreamOffer(long streamId, String label, int fileCount, long totalBytes) implements StreamFrame {
     }
 
-    /** Receiver to sender: go ahead, with this many bytes of credit. */
-    record StreamAccept(long streamId, int credit) implements StreamFrame {
+    /** Receiver to sender: go ahead, with this many bytes of credit, in blocks of at most maxBlock. */
+    record StreamAccept(long streamId, int credit, int maxBlock) implements StreamFrame {
     }
 
     /** Sender to receiver: the blocks that follow belong to this file. */

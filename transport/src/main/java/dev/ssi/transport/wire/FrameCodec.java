@@ -2,6 +2,7 @@ package dev.ssi.transport.wire;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
@@ -69,7 +70,7 @@ public final class FrameCodec {
             writeString(out, f.label());
             out.writeInt(f.fileCount()).writeLong(f.totalBytes());
         } else if (frame instanceof Frame.StreamAccept f) {
-            out.writeByte(STREAM_ACCEPT).writeLong(f.streamId()).writeInt(f.credit());
+            out.writeByte(STREAM_ACCEPT).writeLong(f.streamId()).writeInt(f.credit()).writeInt(f.maxBlock());
         } else if (frame instanceof Frame.StreamFile f) {
             out.writeByte(STREAM_FILE).writeLong(f.streamId());
             writeString(out, f.name());
@@ -129,7 +130,7 @@ public final class FrameCodec {
                     readString(in));
             case MESSAGE -> new Frame.Message(readString(in), readBytes(in));
             case STREAM_OFFER -> new Frame.StreamOffer(readLong(in), readString(in), readInt(in), readLong(in));
-            case STREAM_ACCEPT -> new Frame.StreamAccept(readLong(in), readInt(in));
+            case STREAM_ACCEPT -> new Frame.StreamAccept(readLong(in), readInt(in), readInt(in));
             case STREAM_FILE -> new Frame.StreamFile(readLong(in), readString(in), readLong(in));
             case STREAM_BLOCK -> {
                 long streamId = readLong(in);
@@ -147,7 +148,7 @@ public final class FrameCodec {
         };
         if (in.isReadable()) {
             int extra = in.readableBytes();
-            io.netty.util.ReferenceCountUtil.release(frame);
+            ReferenceCountUtil.release(frame);
             throw new MalformedFrameException(extra + " unexpected bytes at the end of a " + frameName(frame));
         }
         return frame;

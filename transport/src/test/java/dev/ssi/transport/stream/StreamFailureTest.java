@@ -165,7 +165,7 @@ class StreamFailureTest {
             OutgoingStream stream = connecting.get(10, TimeUnit.SECONDS).sendDirectory(source, "job");
             receiver.expect(Frame.StreamOffer.class);
             int credit = 3 * BLOCK;
-            receiver.send(new Frame.StreamAccept(stream.id(), credit));
+            receiver.send(new Frame.StreamAccept(stream.id(), credit, BLOCK));
             long inFlight = 0;
             for (int i = 0; i < 3; i++) {
                 Frame.StreamBlock block = receiver.expect(Frame.StreamBlock.class);

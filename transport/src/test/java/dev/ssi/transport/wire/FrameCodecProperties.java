@@ -117,7 +117,7 @@ class FrameCodecProperties {
                 Combinators.combine(ids, Arbitraries.of(ErrorCode.class), text).as(Frame.ErrorReply::new),
                 Combinators.combine(text, payloads).as(Frame.Message::new),
                 Combinators.combine(ids, text, ints, Arbitraries.longs()).as(Frame.StreamOffer::new),
-                Combinators.combine(ids, ints).as(Frame.StreamAccept::new),
+                Combinators.combine(ids, ints, ints).as(Frame.StreamAccept::new),
                 Combinators.combine(ids, text, Arbitraries.longs()).as(Frame.StreamFile::new),
                 Combinators.combine(ids, ints, Arbitraries.of(true, false), Arbitraries.longs(), payloads)
                         .as((id, raw, c, sum, data) -> new Frame.StreamBlock(id, raw, c, sum, Unpooled.wrappedBuffer(data))),
