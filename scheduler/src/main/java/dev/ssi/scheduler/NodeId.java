@@ -1,0 +1,23 @@
+package dev.ssi.scheduler;
+
+import java.util.Objects;
+
+/** A node of the pool, named as its certificate names it. */
+public record NodeId(String name) implements Comparable<NodeId> {
+    public NodeId {
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("a node id must not be blank");
+        }
+    }
+
+    @Override
+    public int compareTo(NodeId other) {
+        return name.compareTo(other.name);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

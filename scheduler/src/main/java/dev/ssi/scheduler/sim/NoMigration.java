@@ -1,0 +1,32 @@
+package dev.ssi.scheduler.sim;
+
+/** Every job runs where it was submitted, start to end. */
+final class NoMigration implements Strategy {
+    @Override
+    public String name() {
+        return "no migration";
+    }
+
+    @Override
+    public boolean usesGossip() {
+        return false;
+    }
+
+    @Override
+    public boolean evacuatesOnReclaim() {
+        return false;
+    }
+
+    @Override
+    public SimNode placeAtStart(ClusterSimulation sim, SimNode home, SimJob job) {
+        return home;
+    }
+
+    @Override
+    public void balance(ClusterSimulation sim) {
+    }
+
+    @Override
+    public void reclaimed(ClusterSimulation sim, SimNode node) {
+    }
+}
