@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -72,7 +73,7 @@ public final class TransportTool {
         CountDownLatch done = new CountDownLatch(streams);
         TransportConfig config = config(args[2], args);
         try (TransportNode node = TransportNode.start(NodeIdentity.load(Path.of(args[1])), config)) {
-            node.onCall(PING, (from, text) -> java.util.concurrent.CompletableFuture.completedFuture(
+            node.onCall(PING, (from, text) -> CompletableFuture.completedFuture(
                     "pong from " + node.id() + " to " + from + ": " + text));
             node.onStream(stream -> stream.accept(Path.of(args[3]).resolve(stream.label()))
                     .whenComplete((directory, failure) -> {
