@@ -1,0 +1,174 @@
+package dev.ssi.daemon.pool;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/** {@code ssi-pool up | status | down | exec}: a local pool of network-namespace hosts on this machine. */
+@Command(name = "ssi-pool", mixinStandardHelpOptions = true,
+        description = "A pool in a box: hosts in network namespaces on this machine, joined by a bridge.",
+        subcommands = {PoolCommand.Up.class, PoolCommand.Status.class, PoolCommand.Down.class, PoolCommand.Exec.class})
+public final class PoolCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line; returns the exit status (2 for a bad command line, 1 for a failure). */
+    static int execute(String... args) {
+        CommandLine commandLine = new CommandLine(new PoolCommand())
+                .setExecutionExceptionHandler((e, failed, parsed) -> {
+                    if (e instanceof PoolException) {
+                        failed.getErr().println("ssi-pool: " + e.getMessage());
+                        return 1;
+                    }
+                    throw e;
+                });
+        int status = commandLine.execute(args);
+        commandLine.getOut().flush();
+        commandLine.getErr().flush();
+        return status;
+    }
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing command: up, status, down or exec");
+    }
+
+    static final class PoolDir {
+        @Option(names = "--pool-dir", paramLabel = "DIR", description = "The pool's directory (default: ${DEFAULT-VALUE}).")
+        Path dir = LocalPool.DEFAULT_DIR;
+    }
+
+    static final class RateConverter implements ITypeConverter<LinkRate> {
+        @Override
+        public LinkRate convert(String value) {
+            try {
+                return LinkRate.parse(value);
+            } catch (PoolException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "up", description = "Makes a pool of N hosts.")
+    static final class Up implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "N", description = "How many hosts.")
+        int hosts;
+
+        @Option(names = "--cpus-per-host", paramLabel = "C", description = "Cores each host stands for (its CPU quota; default 1).")
+        double cpusPerHost = 1;
+
+        @Option(names = "--link", paramLabel = "RATE", converter = RateConverter.class,
+                description = "Shape each host's link to RATE each way, e.g. 1gbit (default: unshaped).")
+        LinkRate link;
+
+        @Mixin
+        PoolDir pool;
+
+        @Override
+        public Integer call() {
+            check("N", () -> PoolSpec.checkHosts(hosts));
+            check("option '--cpus-per-host'", () -> PoolSpec.checkCpusPerHost(cpusPerHost));
+            LocalPool made = LocalPool.up(pool.dir, new PoolSpec(hosts, cpusPerHost, Optional.ofNullable(link)));
+            spec.commandLine().getOut().print(StatusReport.text(made, made.status()));
+            return 0;
+        }
+
+        private void check(String what, Runnable check) {
+            try {
+                check.run();
+            } catch (PoolException e) {
+                throw new ParameterException(spec.commandLine(), "Invalid value for " + what + ": " + e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "status", description = "Lists the pool's hosts.")
+    static final class Status implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--json", description = "As JSON.")
+        boolean json;
+
+        @Mixin
+        PoolDir pool;
+
+        @Override
+        public Integer call() {
+            Optional<LocalPool> found = LocalPool.open(pool.dir);
+            if (found.isEmpty()) {
+                spec.commandLine().getOut().println(json ? "null" : "no pool in " + pool.dir.toAbsolutePath());
+                return 0;
+            }
+            LocalPool local = found.get();
+            spec.commandLine().getOut().print(json
+                    ? StatusReport.json(local, local.status()) + System.lineSeparator()
+                    : StatusReport.text(local, local.status()));
+            return 0;
+        }
+    }
+
+    @Command(name = "down", description = "Removes the pool and everything it made, even after a crash.")
+    static final class Down implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--id", paramLabel = "ID", description = "Take down the pool of this id (e.g. p3) instead, wherever its directory was.")
+        String id;
+
+        @Mixin
+        PoolDir pool;
+
+        @Override
+        public Integer call() {
+            List<String> removed;
+            if (id != null) {
+                LocalPool.downById(id);
+                removed = List.of(id);
+            } else {
+                removed = LocalPool.down(pool.dir);
+            }
+            spec.commandLine().getOut().println(removed.isEmpty()
+                    ? "no pool in " + pool.dir.toAbsolutePath() + "; nothing to take down"
+                    : "pool " + String.join(", ", removed) + " is down");
+            return 0;
+        }
+    }
+
+    @Command(name = "exec", description = "Runs CMD inside HOST: in its network namespace and its cgroup.")
+    static final class Exec implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "HOST", description = "A host of the pool, e.g. h1.")
+        String host;
+
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "CMD", description = "The command; put -- before it.")
+        List<String> command;
+
+        @Mixin
+        PoolDir pool;
+
+        @Override
+        public Integer call() throws Exception {
+            LocalPool local = LocalPool.open(pool.dir)
+                    .orElseThrow(() -> new PoolException("no pool in " + pool.dir.toAbsolutePath()));
+            return local.processIn(host, command).inheritIO().start().waitFor();
+        }
+    }
+}
