@@ -45,7 +45,7 @@ public final class GossipWindow {
     private final Map<NodeId, Integer> positions = new HashMap<>();
     private Known own;
 
-    /** @param seeds peers to send to while none is known (from configuration) */
+    /** @param seeds peers from configuration, always among those a round may pick */
     public GossipWindow(NodeId self, GossipConfig config, Collection<NodeId> seeds) {
         this.self = Objects.requireNonNull(self, "self");
         this.config = Objects.requireNonNull(config, "config");
@@ -138,12 +138,17 @@ public final class GossipWindow {
         return entries;
     }
 
+    /**
+     * Draws the round's peers from the known nodes and the seeds together. Seeds stay in the draw
+     * for good: gossiping only to known nodes can split a pool into groups that know only each
+     * other, and the configured seeds are what keeps every node reachable.
+     */
     private Collection<NodeId> pickPeers(RandomGenerator random) {
-        List<NodeId> candidates = nodes.isEmpty() ? seeds : nodes;
         LinkedHashSet<NodeId> picked = new LinkedHashSet<>();
-        int wanted = Math.min(config.fanout(), candidates.size());
-        while (picked.size() < wanted) {
-            picked.add(candidates.get(random.nextInt(candidates.size())));
+        int candidates = nodes.size() + seeds.size();
+        for (int draw = 0; draw < 4 * config.fanout() && picked.size() < config.fanout() && candidates > 0; draw++) {
+            int index = random.nextInt(candidates);
+            picked.add(index < nodes.size() ? nodes.get(index) : seeds.get(index - nodes.size()));
         }
         return picked;
     }
