@@ -1,0 +1,199 @@
+package dev.ssi.daemon;
+
+import dev.ssi.checkpoint.Criu;
+import dev.ssi.checkpoint.CriuException;
+import dev.ssi.checkpoint.os.ExitStatus;
+import dev.ssi.daemon.home.HomeLink;
+import dev.ssi.daemon.home.HomeOutput;
+import dev.ssi.daemon.home.LocalHomeLink;
+import dev.ssi.daemon.home.RemoteHomeLink;
+import dev.ssi.daemon.job.HostedJob;
+import dev.ssi.daemon.job.JobId;
+import dev.ssi.daemon.job.RunningJob;
+import dev.ssi.daemon.migration.MigrationException;
+import dev.ssi.daemon.migration.MigrationSource;
+import dev.ssi.daemon.migration.MigrationTarget;
+import dev.ssi.daemon.migration.PeerMessages.Offer;
+import dev.ssi.daemon.migration.PeerProtocol;
+import dev.ssi.transport.NodeId;
+import dev.ssi.transport.Peer;
+import dev.ssi.transport.TransportConfig;
+import dev.ssi.transport.TransportNode;
+import dev.ssi.transport.trust.NodeIdentity;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One node of the pool: the home of the jobs submitted here, the host of the jobs running here,
+ * and both ends of their migrations. Output of a job comes home wherever the job runs.
+ */
+public final class Node implements AutoCloseable {
+    private final TransportNode transport;
+    private final Criu criu;
+    private final Path shim;
+    private final ExecutorService work = Executors.newCachedThreadPool(daemonThreads("ssi-work"));
+    private final Map<NodeId, InetSocketAddress> directory = new ConcurrentHashMap<>();
+    private final Map<JobId, HostedJob> hosted = new ConcurrentHashMap<>();
+    private final Map<JobId, HomeOutput> homed = new ConcurrentHashMap<>();
+    private final AtomicLong jobNumbers = new AtomicLong();
+    private final MigrationSource source;
+    private final int maxGuests;
+
+    private Node(TransportNode transport, Criu criu, Path shim, Path state, int maxGuests) throws CriuException {
+        this.transport = transport;
+        this.criu = criu;
+        this.shim = shim;
+        this.maxGuests = maxGuests;
+        this.source = new MigrationSource(criu, state.resolve("outgoing"), criu.fingerprint().cpuinfoImage());
+        new MigrationTarget(criu, state.resolve("incoming"), work, job -> guestCount() < maxGuests, this::arrived)
+                .register(transport);
+        transport.onMessage(PeerProtocol.OUTPUT, (from, m) -> home(m.getJob()).chunk(m.getEpoch(), m.getSeq(),
+                m.getData().toByteArray()));
+        transport.onMessage(PeerProtocol.OUTPUT_END, (from, m) -> home(m.getJob()).end(m.getEpoch(), m.getChunks()));
+        transport.onMessage(PeerProtocol.EXIT, (from, m) -> home(m.getJob()).exited(m.getEpoch(),
+                m.getSignal() != 0 ? ExitStatus.killedBy(m.getSignal()) : ExitStatus.exited(m.getCode())));
+    }
+
+    public static Node start(NodeIdentity identity, TransportConfig config, Criu criu, Path shim, Path state,
+            int maxGuests) throws IOException, CriuException, InterruptedException {
+        Files.createDirectories(state.resolve("outgoing"));
+        Files.createDirectories(state.resolve("incoming"));
+        TransportNode transport = TransportNode.start(identity, config);
+        try {
+            return new Node(transport, criu, shim, state, maxGuests);
+        } catch (CriuException | RuntimeException e) {
+            transport.close();
+            throw e;
+        }
+    }
+
+    public NodeId id() {
+        return transport.id();
+    }
+
+    public InetSocketAddress address() {
+        return transport.address();
+    }
+
+    /** Tells this node where another node listens. */
+    public void introduce(NodeId node, InetSocketAddress address) {
+        directory.put(node, address);
+    }
+
+    /** Starts a job here, its home; its output goes to {@code out}. */
+    public JobId submit(List<String> argv, Path workingDirectory, OutputStream out) throws IOException {
+        JobId job = JobId.of(id().value(), jobNumbers.incrementAndGet());
+        homed.put(job, new HomeOutput(out));
+        RunningJob running = RunningJob.launch(shim, argv, workingDirectory);
+        hosted.put(job, HostedJob.host(job, id(), 0, argv, running, linkTo(id()), () -> hosted.remove(job)));
+        return job;
+    }
+
+    /** Completes with the job's exit status once all its output has been delivered. */
+    public CompletableFuture<ExitStatus> exitOf(JobId job) {
+        HomeOutput output = homed.get(job);
+        if (output == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("no job " + job + " has its home here"));
+        }
+        return output.exit();
+    }
+
+    /** Whether {@code job} runs on this node now. */
+    public boolean runs(JobId job) {
+        return hosted.containsKey(job);
+    }
+
+    /** Moves a job running here to {@code destination}; on failure it runs on here and the error says why. */
+    public void migrate(JobId job, NodeId destination) throws MigrationException {
+        HostedJob hostedJob = hosted.get(job);
+        if (hostedJob == null) {
+            throw new MigrationException("no job " + job + " runs on " + id());
+        }
+        if (destination.equals(id())) {
+            throw new MigrationException(job + " already runs on " + destination);
+        }
+        Peer peer = connect(destination);
+        hosted.remove(job, hostedJob);
+        try {
+            source.migrate(hostedJob, peer);
+        } catch (MigrationException e) {
+            hosted.put(job, hostedJob);
+            throw e;
+        }
+    }
+
+    private Peer connect(NodeId node) throws MigrationException {
+        InetSocketAddress address = directory.get(node);
+        if (address == null) {
+            throw new MigrationException("unknown node " + node);
+        }
+        try {
+            return transport.connect(node, address).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new MigrationException("node " + node + " at " + address + " is unreachable", e);
+        }
+    }
+
+    private int guestCount() {
+        return (int) hosted.values().stream().filter(j -> !j.home().equals(id())).count();
+    }
+
+    private void arrived(Offer offer, RunningJob running) {
+        JobId job = new JobId(offer.getJob());
+        NodeId home = NodeId.of(offer.getHome());
+        hosted.put(job, HostedJob.host(job, home, offer.getEpoch() + 1, offer.getArgvList(), running, linkTo(home),
+                () -> hosted.remove(job)));
+    }
+
+    private HomeOutput home(String job) {
+        HomeOutput output = homed.get(new JobId(job));
+        if (output == null) {
+            throw new IllegalArgumentException("no job " + job + " has its home on " + id());
+        }
+        return output;
+    }
+
+    private HomeLink linkTo(NodeId home) {
+        return home.equals(id()) ? new LocalHomeLink(homed) : new RemoteHomeLink(home, this::connectQuietly);
+    }
+
+    private CompletableFuture<Peer> connectQuietly(NodeId node) {
+        InetSocketAddress address = directory.get(node);
+        return address == null
+                ? CompletableFuture.failedFuture(new IllegalStateException("unknown node " + node))
+                : transport.connect(node, address);
+    }
+
+    @Override
+    public void close() {
+        hosted.values().forEach(j -> {
+            try {
+                j.running().kill();
+            } catch (IOException ignored) {
+                // Already gone.
+            }
+        });
+        transport.close();
+        work.shutdownNow();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+        AtomicLong n = new AtomicLong();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
