@@ -4,6 +4,7 @@ import dev.ssi.checkpoint.Criu;
 import dev.ssi.checkpoint.CriuException;
 import dev.ssi.checkpoint.os.ExitStatus;
 import dev.ssi.daemon.home.HomeLink;
+import dev.ssi.daemon.home.HomeJob;
 import dev.ssi.daemon.home.HomeOutput;
 import dev.ssi.daemon.home.LocalHomeLink;
 import dev.ssi.daemon.home.RemoteHomeLink;
@@ -14,6 +15,7 @@ import dev.ssi.daemon.migration.MigrationException;
 import dev.ssi.daemon.migration.MigrationSource;
 import dev.ssi.daemon.migration.MigrationTarget;
 import dev.ssi.daemon.migration.PeerMessages.Offer;
+import dev.ssi.daemon.migration.PeerMessages.Signal;
 import dev.ssi.daemon.migration.PeerProtocol;
 import dev.ssi.transport.NodeId;
 import dev.ssi.transport.Peer;
@@ -25,6 +27,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -45,7 +48,7 @@ public final class Node implements AutoCloseable {
     private final ExecutorService work = Executors.newCachedThreadPool(daemonThreads("ssi-work"));
     private final Map<NodeId, InetSocketAddress> directory = new ConcurrentHashMap<>();
     private final Map<JobId, HostedJob> hosted = new ConcurrentHashMap<>();
-    private final Map<JobId, HomeOutput> homed = new ConcurrentHashMap<>();
+    private final Map<JobId, HomeJob> homed = new ConcurrentHashMap<>();
     private final AtomicLong jobNumbers = new AtomicLong();
     private final MigrationSource source;
     private final int maxGuests;
@@ -58,11 +61,15 @@ public final class Node implements AutoCloseable {
         this.source = new MigrationSource(criu, state.resolve("outgoing"), criu.fingerprint().cpuinfoImage());
         new MigrationTarget(criu, state.resolve("incoming"), work, job -> guestCount() < maxGuests, this::arrived)
                 .register(transport);
-        transport.onMessage(PeerProtocol.OUTPUT, (from, m) -> home(m.getJob()).chunk(m.getEpoch(), m.getSeq(),
-                m.getData().toByteArray()));
-        transport.onMessage(PeerProtocol.OUTPUT_END, (from, m) -> home(m.getJob()).end(m.getEpoch(), m.getChunks()));
-        transport.onMessage(PeerProtocol.EXIT, (from, m) -> home(m.getJob()).exited(m.getEpoch(),
+        transport.onMessage(PeerProtocol.OUTPUT, (from, m) -> home(m.getJob()).output().chunk(m.getEpoch(),
+                m.getSeq(), m.getData().toByteArray()));
+        transport.onMessage(PeerProtocol.OUTPUT_END, (from, m) -> home(m.getJob()).output().end(m.getEpoch(),
+                m.getChunks()));
+        transport.onMessage(PeerProtocol.EXIT, (from, m) -> home(m.getJob()).output().exited(m.getEpoch(),
                 m.getSignal() != 0 ? ExitStatus.killedBy(m.getSignal()) : ExitStatus.exited(m.getCode())));
+        transport.onMessage(PeerProtocol.ARRIVED, (from, m) -> home(m.getJob()).arrived(from, m.getEpoch(),
+                Instant.now()));
+        transport.onMessage(PeerProtocol.SIGNAL, (from, m) -> signalHere(new JobId(m.getJob()), m.getSignal()));
     }
 
     public static Node start(NodeIdentity identity, TransportConfig config, Criu criu, Path shim, Path state,
@@ -92,9 +99,9 @@ public final class Node implements AutoCloseable {
     }
 
     /** Starts a job here, its home; its output goes to {@code out}. */
-    public JobId submit(List<String> argv, Path workingDirectory, OutputStream out) throws IOException {
+    public JobId submit(List<String> argv, Path workingDirectory, String user, OutputStream out) throws IOException {
         JobId job = JobId.of(id().value(), jobNumbers.incrementAndGet());
-        homed.put(job, new HomeOutput(out));
+        homed.put(job, new HomeJob(job, argv, user, id(), Instant.now(), new HomeOutput(out)));
         RunningJob running = RunningJob.launch(shim, argv, workingDirectory);
         hosted.put(job, HostedJob.host(job, id(), 0, argv, running, linkTo(id()), () -> hosted.remove(job)));
         return job;
@@ -102,11 +109,55 @@ public final class Node implements AutoCloseable {
 
     /** Completes with the job's exit status once all its output has been delivered. */
     public CompletableFuture<ExitStatus> exitOf(JobId job) {
-        HomeOutput output = homed.get(job);
-        if (output == null) {
+        HomeJob home = homed.get(job);
+        if (home == null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("no job " + job + " has its home here"));
         }
-        return output.exit();
+        return home.output().exit();
+    }
+
+    /** The jobs whose home is here, running or not yet reported ended. */
+    public List<HomeJob> homeJobs() {
+        return homed.values().stream().filter(j -> !j.output().exit().isDone())
+                .sorted(java.util.Comparator.comparing(j -> j.submitted())).toList();
+    }
+
+    /**
+     * Sends a user's signal to a job whose home is here, wherever it runs. A signal that meets
+     * the job in mid-migration is lost (the journal issue makes that window safe).
+     */
+    public void signal(JobId job, int signal) throws IOException {
+        NodeId where = homeJob(job).where();
+        if (where.equals(id())) {
+            signalHere(job, signal);
+        } else {
+            try {
+                connectQuietly(where).thenCompose(peer -> peer.send(PeerProtocol.SIGNAL,
+                        Signal.newBuilder().setJob(job.value()).setSignal(signal).build())).get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IOException("cannot reach " + where + " to signal " + job + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void signalHere(JobId job, int signal) {
+        HostedJob hostedJob = hosted.get(job);
+        if (hostedJob != null) {
+            try {
+                hostedJob.running().signal(signal);
+            } catch (IOException ignored) {
+                // It ended meanwhile; its exit is on its way home.
+            }
+        }
+    }
+
+    /** The job whose home is here, or an error naming it. */
+    public HomeJob homeJob(JobId job) {
+        HomeJob home = homed.get(job);
+        if (home == null) {
+            throw new IllegalArgumentException("no job " + job + " has its home on " + id());
+        }
+        return home;
     }
 
     /** Whether {@code job} runs on this node now. */
@@ -152,16 +203,14 @@ public final class Node implements AutoCloseable {
     private void arrived(Offer offer, RunningJob running) {
         JobId job = new JobId(offer.getJob());
         NodeId home = NodeId.of(offer.getHome());
-        hosted.put(job, HostedJob.host(job, home, offer.getEpoch() + 1, offer.getArgvList(), running, linkTo(home),
+        HomeLink link = linkTo(home);
+        hosted.put(job, HostedJob.host(job, home, offer.getEpoch() + 1, offer.getArgvList(), running, link,
                 () -> hosted.remove(job)));
+        link.arrived(job, id(), offer.getEpoch() + 1);
     }
 
-    private HomeOutput home(String job) {
-        HomeOutput output = homed.get(new JobId(job));
-        if (output == null) {
-            throw new IllegalArgumentException("no job " + job + " has its home on " + id());
-        }
-        return output;
+    private HomeJob home(String job) {
+        return homeJob(new JobId(job));
     }
 
     private HomeLink linkTo(NodeId home) {

@@ -84,7 +84,7 @@ class MigrationTest {
     }
 
     private JobId submit(String script, ByteArrayOutputStream out) throws Exception {
-        return home.submit(List.of("sh", "-c", script), state, out);
+        return home.submit(List.of("sh", "-c", script), state, "root", out);
     }
 
     @Test
@@ -94,12 +94,15 @@ class MigrationTest {
         awaitLines(out, 50);
         home.migrate(job, h1.id());
         assertTrue(h1.runs(job) && !home.runs(job), "the job runs on h1 alone");
+        awaitWhere(job, h1, 1);
         awaitLines(out, 150);
         h1.migrate(job, h2.id());
         assertTrue(h2.runs(job) && !h1.runs(job), "the job runs on h2 alone");
+        awaitWhere(job, h2, 2);
         awaitLines(out, 250);
         h2.migrate(job, home.id());
         assertTrue(home.runs(job) && !h2.runs(job), "the job is home again");
+        awaitWhere(job, home, 3);
 
         assertEquals(ExitStatus.exited(0), home.exitOf(job).get(60, TimeUnit.SECONDS));
         assertEquals(numbers(600), out.toString(StandardCharsets.UTF_8), "same as a run that never moved");
@@ -123,6 +126,22 @@ class MigrationTest {
         home.migrate(job, h2.id());
         assertEquals(ExitStatus.killedBy(15), home.exitOf(job).get(60, TimeUnit.SECONDS));
         assertEquals(numbers(150), out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void ctrlCReachesTheJobWhereverItRuns() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        JobId job = submit(COUNTER.formatted(100_000), out);
+        awaitLines(out, 20);
+        home.migrate(job, h1.id());
+        h1.migrate(job, h2.id());
+        awaitWhere(job, h2, 2);
+        home.signal(job, 2);
+        assertEquals(ExitStatus.killedBy(2), home.exitOf(job).get(60, TimeUnit.SECONDS));
+        assertFalse(h2.runs(job));
+        String printed = out.toString(StandardCharsets.UTF_8);
+        int last = printed.lines().mapToInt(Integer::parseInt).max().orElseThrow();
+        assertEquals(numbers(last), printed, "no line lost or repeated before the signal");
     }
 
     @Test
@@ -157,6 +176,15 @@ class MigrationTest {
         assertMigrationFails(job, h1.id(), "which this node cannot see");
         assertEquals(ExitStatus.exited(0), home.exitOf(job).get(60, TimeUnit.SECONDS));
         assertEquals(numbers(200), out.toString(StandardCharsets.UTF_8));
+    }
+
+    private void awaitWhere(JobId job, Node node, int migrations) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!home.homeJob(job).where().equals(node.id())) {
+            assertTrue(System.nanoTime() < deadline, "home never learnt the job is on " + node.id());
+            Thread.sleep(5);
+        }
+        assertEquals(migrations, home.homeJob(job).migrations());
     }
 
     private void assertMigrationFails(JobId job, NodeId to, String reason) {

@@ -3,6 +3,7 @@ package dev.ssi.daemon.home;
 import com.google.protobuf.ByteString;
 import dev.ssi.checkpoint.os.ExitStatus;
 import dev.ssi.daemon.job.JobId;
+import dev.ssi.daemon.migration.PeerMessages.Arrived;
 import dev.ssi.daemon.migration.PeerMessages.Exit;
 import dev.ssi.daemon.migration.PeerMessages.Output;
 import dev.ssi.daemon.migration.PeerMessages.OutputEnd;
@@ -21,6 +22,11 @@ public final class RemoteHomeLink implements HomeLink {
     public RemoteHomeLink(NodeId home, Function<NodeId, CompletableFuture<Peer>> connect) {
         this.home = home;
         this.connect = connect;
+    }
+
+    @Override
+    public void arrived(JobId job, NodeId node, int epoch) {
+        send(PeerProtocol.ARRIVED, Arrived.newBuilder().setJob(job.value()).setNode(node.value()).setEpoch(epoch).build());
     }
 
     @Override

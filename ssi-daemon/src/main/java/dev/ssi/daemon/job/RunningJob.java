@@ -122,6 +122,11 @@ public final class RunningJob {
         return status;
     }
 
+    /** Sends {@code signal} to pid 1, which passes the ones a user sends on to the job's process group. */
+    public void signal(int signal) throws OsException {
+        Processes.signal(root, signal);
+    }
+
     /** Kills the whole tree (pid 1 takes its namespace with it). */
     public void kill() throws OsException {
         Processes.signal(root, Processes.SIGKILL);

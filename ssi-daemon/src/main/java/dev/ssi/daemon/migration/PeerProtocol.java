@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import dev.ssi.daemon.migration.PeerMessages.Abort;
+import dev.ssi.daemon.migration.PeerMessages.Arrived;
 import dev.ssi.daemon.migration.PeerMessages.Done;
 import dev.ssi.daemon.migration.PeerMessages.Exit;
 import dev.ssi.daemon.migration.PeerMessages.JobRef;
@@ -11,6 +12,7 @@ import dev.ssi.daemon.migration.PeerMessages.Offer;
 import dev.ssi.daemon.migration.PeerMessages.Output;
 import dev.ssi.daemon.migration.PeerMessages.OutputEnd;
 import dev.ssi.daemon.migration.PeerMessages.Restored;
+import dev.ssi.daemon.migration.PeerMessages.Signal;
 import dev.ssi.transport.CallType;
 import dev.ssi.transport.Codec;
 import dev.ssi.transport.MessageType;
@@ -24,6 +26,8 @@ public final class PeerProtocol {
     public static final MessageType<Output> OUTPUT = new MessageType<>("job.output", codec(Output.parser()));
     public static final MessageType<OutputEnd> OUTPUT_END = new MessageType<>("job.output-end", codec(OutputEnd.parser()));
     public static final MessageType<Exit> EXIT = new MessageType<>("job.exit", codec(Exit.parser()));
+    public static final MessageType<Arrived> ARRIVED = new MessageType<>("job.arrived", codec(Arrived.parser()));
+    public static final MessageType<Signal> SIGNAL = new MessageType<>("job.signal", codec(Signal.parser()));
 
     private PeerProtocol() {}
 
