@@ -10,15 +10,19 @@ import dev.ssi.daemon.home.LocalHomeLink;
 import dev.ssi.daemon.home.RemoteHomeLink;
 import dev.ssi.daemon.job.HostedJob;
 import dev.ssi.daemon.job.JobId;
+import dev.ssi.daemon.job.JobSpec;
 import dev.ssi.daemon.job.RunningJob;
 import dev.ssi.daemon.migration.MigrationException;
 import dev.ssi.daemon.migration.MigrationSource;
 import dev.ssi.daemon.migration.MigrationTarget;
+import dev.ssi.daemon.migration.PeerMessages.Done;
+import dev.ssi.daemon.migration.PeerMessages.Move;
 import dev.ssi.daemon.migration.PeerMessages.Offer;
 import dev.ssi.daemon.migration.PeerMessages.Signal;
 import dev.ssi.daemon.migration.PeerProtocol;
 import dev.ssi.transport.NodeId;
 import dev.ssi.transport.Peer;
+import dev.ssi.transport.RefusedException;
 import dev.ssi.transport.TransportConfig;
 import dev.ssi.transport.TransportNode;
 import dev.ssi.transport.trust.NodeIdentity;
@@ -69,6 +73,14 @@ public final class Node implements AutoCloseable {
                 m.getSignal() != 0 ? ExitStatus.killedBy(m.getSignal()) : ExitStatus.exited(m.getCode())));
         transport.onMessage(PeerProtocol.ARRIVED, (from, m) -> home(m.getJob()).arrived(from, m.getEpoch(),
                 Instant.now()));
+        transport.onCall(PeerProtocol.MOVE, (from, m) -> CompletableFuture.supplyAsync(() -> {
+            try {
+                migrate(new JobId(m.getJob()), NodeId.of(m.getDestination()));
+                return Done.getDefaultInstance();
+            } catch (MigrationException e) {
+                throw new RefusedException(e.getMessage());
+            }
+        }, work));
         transport.onMessage(PeerProtocol.SIGNAL, (from, m) -> signalHere(new JobId(m.getJob()), m.getSignal()));
     }
 
@@ -99,12 +111,40 @@ public final class Node implements AutoCloseable {
     }
 
     /** Starts a job here, its home; its output goes to {@code out}. */
-    public JobId submit(List<String> argv, Path workingDirectory, String user, OutputStream out) throws IOException {
+    public JobId submit(JobSpec spec, String user, OutputStream out) throws IOException {
         JobId job = JobId.of(id().value(), jobNumbers.incrementAndGet());
-        homed.put(job, new HomeJob(job, argv, user, id(), Instant.now(), new HomeOutput(out)));
-        RunningJob running = RunningJob.launch(shim, argv, workingDirectory);
-        hosted.put(job, HostedJob.host(job, id(), 0, argv, running, linkTo(id()), () -> hosted.remove(job)));
+        RunningJob running = RunningJob.launch(shim, spec);
+        homed.put(job, new HomeJob(job, spec.argv(), user, id(), Instant.now(), new HomeOutput(out)));
+        hosted.put(job, HostedJob.host(job, id(), 0, spec.argv(), running, linkTo(id()), () -> hosted.remove(job)));
         return job;
+    }
+
+    /** The nodes this one knows, itself first. */
+    public List<Map<String, Object>> nodes() {
+        List<Map<String, Object>> all = new java.util.ArrayList<>();
+        all.add(Map.of("node", id().value(), "address", address().toString(), "self", true));
+        directory.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> all.add(
+                Map.of("node", e.getKey().value(), "address", e.getValue().toString(), "self", false)));
+        return all;
+    }
+
+    /** Moves a job whose home is here to {@code destination}, asking the node it runs on if that is not here. */
+    public void move(JobId job, NodeId destination) throws MigrationException {
+        NodeId where = homeJob(job).where();
+        if (where.equals(id())) {
+            migrate(job, destination);
+            return;
+        }
+        Peer host = connect(where);
+        try {
+            host.call(PeerProtocol.MOVE, Move.newBuilder().setJob(job.value()).setDestination(destination.value())
+                    .build(), java.time.Duration.ofMinutes(10)).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new MigrationException("moving " + job + " from " + where + " to " + destination + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MigrationException("interrupted while moving " + job);
+        }
     }
 
     /** Completes with the job's exit status once all its output has been delivered. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ssi.checkpoint.Criu;
 import dev.ssi.checkpoint.os.ExitStatus;
 import dev.ssi.daemon.job.JobId;
+import dev.ssi.daemon.job.JobSpec;
 import dev.ssi.daemon.migration.MigrationException;
 import dev.ssi.transport.NodeId;
 import dev.ssi.transport.TransportConfig;
@@ -84,7 +85,7 @@ class MigrationTest {
     }
 
     private JobId submit(String script, ByteArrayOutputStream out) throws Exception {
-        return home.submit(List.of("sh", "-c", script), state, "root", out);
+        return home.submit(new JobSpec(List.of("sh", "-c", script), System.getenv(), state, 022), "root", out);
     }
 
     @Test

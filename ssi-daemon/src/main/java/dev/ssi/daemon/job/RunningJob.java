@@ -31,27 +31,33 @@ public final class RunningJob {
     private final String stdinKey;
     private final String stdoutKey;
 
-    private RunningJob(int root, int waitable, Pipe stdin, InputStream stdout) throws IOException {
+    /** {@code root} is 0 when the job was over before its pid 1 could be seen. */
+    private RunningJob(int root, int waitable, Pipe stdin, Pipe stdout) throws IOException {
         this.root = root;
         this.waitable = waitable;
         this.stdin = stdin;
-        this.stdout = stdout;
-        this.stdinKey = Descriptors.describe(root, 0);
-        this.stdoutKey = Descriptors.describe(root, 1);
+        this.stdout = stdout.inputStream();
+        // The job's stdio are our pipes: CRIU knows them by the pipes' inodes, which our ends show too.
+        long self = ProcessHandle.current().pid();
+        this.stdinKey = Descriptors.describe(self, stdin.writeFd());
+        this.stdoutKey = Descriptors.describe(self, stdout.readFd());
+        // Until stdin is forwarded from ssi-run, jobs read end-of-file, as from /dev/null.
+        stdin.closeWriteEnd();
     }
 
-    /** Starts {@code argv} under ssi-init in its own namespaces. */
-    public static RunningJob launch(Path shim, List<String> argv, Path directory) throws IOException {
+    /** Starts a job under ssi-init in its own namespaces. */
+    public static RunningJob launch(Path shim, JobSpec spec) throws IOException {
         Pipe in = Pipe.open();
         Pipe out = Pipe.open();
-        List<String> command = new ArrayList<>(List.of(shim.toString(), "--"));
-        command.addAll(argv);
-        int launcher = Spawn.of(command).directory(directory)
+        List<String> command = new ArrayList<>(List.of(shim.toString(), "--umask", Integer.toOctalString(spec.umask()),
+                "--"));
+        command.addAll(spec.argv());
+        int launcher = Spawn.of(command).directory(spec.directory()).environment(spec.environment())
                 .fd(0, in.readFd()).fd(1, out.writeFd()).fd(2, out.writeFd()).start();
         in.closeReadEnd();
         out.closeWriteEnd();
         try {
-            return new RunningJob(initOf(launcher), launcher, in, out.inputStream());
+            return new RunningJob(initOf(launcher), launcher, in, out);
         } catch (IOException e) {
             Processes.killAndReap(launcher);
             in.close();
@@ -76,15 +82,19 @@ public final class RunningJob {
         }
         in.closeReadEnd();
         out.closeWriteEnd();
-        return new RunningJob(tree.pid(), tree.pid(), in, out.inputStream());
+        return new RunningJob(tree.pid(), tree.pid(), in, out);
     }
 
+    /** The launcher's pid 1, or 0 when the launcher has already ended (so has the job). */
     private static int initOf(int launcher) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (System.nanoTime() < deadline) {
             var init = Processes.onlyChild(launcher);
             if (init.isPresent()) {
                 return (int) init.get().pid();
+            }
+            if (Processes.hasEnded(launcher)) {
+                return 0;
             }
             Thread.onSpinWait();
         }
@@ -108,7 +118,9 @@ public final class RunningJob {
     }
 
     public void resume() throws OsException {
-        Processes.resumeTree(root);
+        if (root > 0) {
+            Processes.resumeTree(root);
+        }
     }
 
     /** Blocks until the job ends: its status, death by a signal reported as such. */
@@ -124,17 +136,22 @@ public final class RunningJob {
 
     /** Sends {@code signal} to pid 1, which passes the ones a user sends on to the job's process group. */
     public void signal(int signal) throws OsException {
-        Processes.signal(root, signal);
+        if (root > 0) {
+            Processes.signal(root, signal);
+        }
     }
 
     /** Kills the whole tree (pid 1 takes its namespace with it). */
     public void kill() throws OsException {
-        Processes.signal(root, Processes.SIGKILL);
+        signal(Processes.SIGKILL);
     }
 
     /** The regular files the tree holds open, by path: a destination must see them too. */
     public List<String> openFiles() {
         List<String> files = new ArrayList<>();
+        if (root <= 0) {
+            return files;
+        }
         for (ProcessHandle task : Processes.tree(root)) {
             Path fds = Path.of("/proc", Long.toString(task.pid()), "fd");
             try (var entries = java.nio.file.Files.list(fds)) {
