@@ -1,7 +1,7 @@
 /*
  * ssi-init: the pid-1 shim of an ssi job.
  *
- *   ssi-init [--] CMD [ARGS...]
+ *   ssi-init [--umask OCTAL] [--] CMD [ARGS...]
  *
  * The launcher unshares PID, UTS and IPC namespaces and forks the shim, which is pid 1 there.
  * The shim leads its own session (CRIU dumps a PID namespace only from its init, and requires
@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -141,14 +142,27 @@ static void detach_stdio(void) {
     close(null_fd);
 }
 
+static int usage(void) {
+    fprintf(stderr, "usage: ssi-init [--umask OCTAL] [--] CMD [ARGS...]\n");
+    return 2;
+}
+
 int main(int argc, char **argv) {
     int first = 1;
+    if (first + 1 < argc && strcmp(argv[first], "--umask") == 0) {
+        char *end;
+        long mask = strtol(argv[first + 1], &end, 8);
+        if (*end != '\0' || mask < 0 || mask > 0777) {
+            fprintf(stderr, "ssi-init: --umask wants an octal mask, not '%s'\n", argv[first + 1]);
+            return 2;
+        }
+        umask((mode_t)mask);
+        first += 2;
+    }
     if (first < argc && strcmp(argv[first], "--") == 0)
         first++;
-    if (first >= argc) {
-        fprintf(stderr, "usage: ssi-init [--] CMD [ARGS...]\n");
-        return 2;
-    }
+    if (first >= argc)
+        return usage();
 
     set_forwarded_mask(SIG_BLOCK);
     if (unshare(CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC) < 0) {

@@ -105,6 +105,22 @@ class InitShimTest {
     }
 
     @Test
+    void setsTheUmaskAskedFor() throws Exception {
+        Process p = new ProcessBuilder(SHIM.toString(), "--umask", "027", "--", "sh", "-c", "umask").start();
+        started.add(p);
+        assertEquals("0027", firstLine(p));
+        assertEquals(0, p.waitFor());
+    }
+
+    @Test
+    void badUmaskIsAUsageErrorNamingIt() throws Exception {
+        Process p = new ProcessBuilder(SHIM.toString(), "--umask", "9x", "true").redirectErrorStream(true).start();
+        started.add(p);
+        assertTrue(firstLine(p).contains("--umask wants an octal mask, not '9x'"));
+        assertEquals(2, p.waitFor());
+    }
+
+    @Test
     void missingCommandIs127() throws Exception {
         Process p = new ProcessBuilder(SHIM.toString(), "no-such-command-ssi").redirectErrorStream(true).start();
         started.add(p);

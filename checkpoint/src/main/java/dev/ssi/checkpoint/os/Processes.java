@@ -62,6 +62,16 @@ public final class Processes {
         }
     }
 
+    /** Whether {@code pid} is gone or a zombie waiting to be reaped. */
+    public static boolean hasEnded(int pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Integer.toString(pid), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
+        } catch (java.io.IOException e) {
+            return true;
+        }
+    }
+
     /** {@code root} and all its descendants, root first. */
     public static List<ProcessHandle> tree(long root) {
         List<ProcessHandle> tree = new ArrayList<>();

@@ -1,0 +1,47 @@
+package dev.ssi.daemon;
+
+import dev.ssi.checkpoint.Criu;
+import dev.ssi.daemon.control.ControlServer;
+import dev.ssi.transport.NodeId;
+import dev.ssi.transport.TransportConfig;
+import dev.ssi.transport.trust.NodeIdentity;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/** The daemon: {@code ssid CONFIG}. Runs until SIGTERM or SIGINT. */
+public final class Ssid {
+    private Ssid() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 1) {
+            System.err.println("usage: ssid CONFIG-FILE");
+            System.exit(2);
+        }
+        SsidConfig config;
+        try {
+            config = SsidConfig.load(Path.of(args[0]));
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            System.err.println("ssid: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        NodeIdentity identity = NodeIdentity.load(config.identityDir());
+        Node node = Node.start(identity, TransportConfig.defaults(config.listen()), Criu.locate(), config.shim(),
+                config.stateDir(), config.maxGuests());
+        config.peers().forEach((name, address) -> node.introduce(NodeId.of(name), address));
+        ControlServer control = ControlServer.start(config.controlSocket(), node);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                control.close();
+            } catch (java.io.IOException ignored) {
+                // The socket file is left behind; the next start removes it.
+            }
+            node.close();
+            stopped.countDown();
+        }, "ssid-stop"));
+        System.out.println("ssid: node " + node.id() + " listening on " + node.address() + ", control socket "
+                + control.socket());
+        stopped.await();
+    }
+}

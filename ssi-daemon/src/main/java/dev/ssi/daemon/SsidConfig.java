@@ -1,0 +1,84 @@
+package dev.ssi.daemon;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * ssid's configuration: a Java properties file (the JDK's own parser). Keys and defaults:
+ * <pre>
+ * node.name        this node's id, as in its certificate          (required)
+ * listen           host:port for peers                            0.0.0.0:7420
+ * identity.dir     node.key, node.crt and pool.crt                 /etc/ssi
+ * state.dir        images in flight, journal                       /var/lib/ssi
+ * control.socket   the local clients' Unix socket                  /run/ssi/ssid.sock
+ * peers            name@host:port, comma-separated                 (none)
+ * guests.max       most guest jobs this node takes at once        4
+ * shim             ssi-init                                        native/target/bin/ssi-init under ssi.root
+ * </pre>
+ * An unknown key or a bad value is an error that names the key.
+ */
+public record SsidConfig(String nodeName, InetSocketAddress listen, Path identityDir, Path stateDir,
+        Path controlSocket, Map<String, InetSocketAddress> peers, int maxGuests, Path shim) {
+
+    private static final Set<String> KEYS = Set.of("node.name", "listen", "identity.dir", "state.dir",
+            "control.socket", "peers", "guests.max", "shim");
+
+    public static SsidConfig load(Path file) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+        }
+        for (String key : p.stringPropertyNames()) {
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException(file + ": unknown key '" + key + "' (known: " + KEYS + ")");
+            }
+        }
+        String name = p.getProperty("node.name");
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException(file + ": 'node.name' is required");
+        }
+        Map<String, InetSocketAddress> peers = new LinkedHashMap<>();
+        for (String peer : p.getProperty("peers", "").split(",")) {
+            if (!peer.isBlank()) {
+                String[] nameAndAddress = peer.strip().split("@", 2);
+                if (nameAndAddress.length != 2) {
+                    throw new IllegalArgumentException(file + ": 'peers' entry '" + peer + "' is not name@host:port");
+                }
+                peers.put(nameAndAddress[0], address("peers", nameAndAddress[1]));
+            }
+        }
+        String root = System.getProperty("ssi.root", ".");
+        return new SsidConfig(name.strip(), address("listen", p.getProperty("listen", "0.0.0.0:7420")),
+                Path.of(p.getProperty("identity.dir", "/etc/ssi")), Path.of(p.getProperty("state.dir", "/var/lib/ssi")),
+                Path.of(p.getProperty("control.socket", "/run/ssi/ssid.sock")), Map.copyOf(peers),
+                number("guests.max", p.getProperty("guests.max", "4")),
+                Path.of(p.getProperty("shim", root + "/native/target/bin/ssi-init")));
+    }
+
+    private static InetSocketAddress address(String key, String value) {
+        int colon = value.lastIndexOf(':');
+        if (colon < 1) {
+            throw new IllegalArgumentException("'" + key + "': '" + value + "' is not host:port");
+        }
+        return new InetSocketAddress(value.substring(0, colon), number(key, value.substring(colon + 1)));
+    }
+
+    private static int number(String key, String value) {
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + key + "': '" + value + "' is not a non-negative number");
+        }
+    }
+}

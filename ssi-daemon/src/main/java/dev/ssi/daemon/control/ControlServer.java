@@ -1,0 +1,66 @@
+package dev.ssi.daemon.control;
+
+import dev.ssi.daemon.Node;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * ssid's Unix control socket. Anyone on the machine may connect; each connection is served on
+ * its own thread, and the kernel tells who the client is (SO_PEERCRED), never the client.
+ */
+public final class ControlServer implements AutoCloseable {
+    private final ServerSocketChannel server;
+    private final Path socket;
+    private final Node node;
+
+    private ControlServer(ServerSocketChannel server, Path socket, Node node) {
+        this.server = server;
+        this.socket = socket;
+        this.node = node;
+    }
+
+    public static ControlServer start(Path socket, Node node) throws IOException {
+        Files.createDirectories(socket.getParent());
+        Files.deleteIfExists(socket);
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socket));
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+        ControlServer control = new ControlServer(server, socket, node);
+        Thread acceptor = new Thread(control::accept, "control-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return control;
+    }
+
+    private void accept() {
+        while (server.isOpen()) {
+            try {
+                SocketChannel client = server.accept();
+                String user = client.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user().getName();
+                Thread session = new Thread(new ControlSession(client, node, user), "control-" + user);
+                session.setDaemon(true);
+                session.start();
+            } catch (IOException e) {
+                if (!server.isOpen()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        Files.deleteIfExists(socket);
+    }
+}

@@ -1,0 +1,139 @@
+package dev.ssi.daemon.control;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ssi.checkpoint.os.ExitStatus;
+import dev.ssi.daemon.Node;
+import dev.ssi.daemon.control.ControlFrame.Payload;
+import dev.ssi.daemon.control.ControlFrame.Type;
+import dev.ssi.daemon.home.HomeJob;
+import dev.ssi.daemon.job.JobId;
+import dev.ssi.daemon.job.JobSpec;
+import dev.ssi.daemon.migration.MigrationException;
+import dev.ssi.transport.NodeId;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One local client's connection: an ssi-run submitting a job and waiting for it (its signals
+ * go to the job, the job's output and exit status come back), or an ssi admin request.
+ */
+final class ControlSession implements Runnable {
+    private static final int SIGHUP = 1;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SocketChannel channel;
+    private final Node node;
+    private final String user;
+
+    ControlSession(SocketChannel channel, Node node, String user) {
+        this.channel = channel;
+        this.node = node;
+        this.user = user;
+    }
+
+    @Override
+    public void run() {
+        try (channel) {
+            DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(ChannelStreams.input(channel)));
+            DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(ChannelStreams.output(channel)));
+            ControlFrame request = ControlFrame.read(in);
+            if (request == null) {
+                return;
+            }
+            try {
+                answer(request, in, out);
+            } catch (IOException | RuntimeException | MigrationException e) {
+                ControlFrame.of(Type.ERROR, new Payload().string(String.valueOf(e.getMessage()))).writeTo(out);
+            }
+        } catch (IOException e) {
+            // The client went away; nothing was half-done on its behalf.
+        }
+    }
+
+    private void answer(ControlFrame request, DataInputStream in, DataOutputStream out)
+            throws IOException, MigrationException {
+        var r = request.reader();
+        switch (request.type()) {
+            case SUBMIT -> runJob(JobSpec.read(r), in, out);
+            case PS -> reply(out, jobs());
+            case NODES -> reply(out, node.nodes());
+            case MIGRATE -> {
+                JobId job = jobId(r.string());
+                node.move(job, NodeId.of(r.string()));
+                reply(out, Map.of("job", job.value(), "where", node.homeJob(job).where().value()));
+            }
+            case KILL -> {
+                JobId job = jobId(r.string());
+                node.signal(job, 9);
+                reply(out, Map.of("job", job.value(), "killed", true));
+            }
+            default -> throw new IOException("unexpected " + request.type() + " request");
+        }
+    }
+
+    private void runJob(JobSpec spec, DataInputStream in, DataOutputStream out) throws IOException {
+        JobId job = node.submit(spec, user, new OutputFrames(out));
+        ControlFrame.of(Type.STARTED, new Payload().string(job.value())).writeTo(out);
+        Thread signals = new Thread(() -> forwardSignals(job, in), "signals-" + job);
+        signals.setDaemon(true);
+        signals.start();
+        ExitStatus status = node.exitOf(job).join();
+        ControlFrame.of(Type.EXIT, new Payload().u32(status.code()).u32(status.signal())).writeTo(out);
+    }
+
+    /** SIGNAL frames go to the job; a client that vanishes is a hang-up, as for a terminal. */
+    private void forwardSignals(JobId job, DataInputStream in) {
+        try {
+            for (ControlFrame f; (f = ControlFrame.read(in)) != null; ) {
+                if (f.type() == Type.SIGNAL) {
+                    node.signal(job, f.reader().u32());
+                }
+            }
+            signalQuietly(job, SIGHUP);
+        } catch (IOException e) {
+            signalQuietly(job, SIGHUP);
+        }
+    }
+
+    private void signalQuietly(JobId job, int signal) {
+        if (!node.exitOf(job).isDone()) {
+            try {
+                node.signal(job, signal);
+            } catch (IOException ignored) {
+                // The job is beyond reach; its home will hear of its end.
+            }
+        }
+    }
+
+    private List<Map<String, Object>> jobs() {
+        return node.homeJobs().stream().map(ControlSession::describe).toList();
+    }
+
+    private static Map<String, Object> describe(HomeJob j) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("job", j.id().value());
+        m.put("user", j.user());
+        m.put("command", String.join(" ", j.argv()));
+        m.put("where", j.where().value());
+        m.put("since", j.since().toString());
+        m.put("migrations", j.migrations());
+        return m;
+    }
+
+    private static JobId jobId(String value) throws IOException {
+        try {
+            return new JobId(value);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage());
+        }
+    }
+
+    private static void reply(DataOutputStream out, Object body) throws IOException {
+        ControlFrame.of(Type.REPLY, new Payload().string(JSON.writeValueAsString(body))).writeTo(out);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.ssi.daemon.migration;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
+import dev.ssi.daemon.migration.PeerMessages.Abort;
+import dev.ssi.daemon.migration.PeerMessages.Arrived;
+import dev.ssi.daemon.migration.PeerMessages.Done;
+import dev.ssi.daemon.migration.PeerMessages.Exit;
+import dev.ssi.daemon.migration.PeerMessages.JobRef;
+import dev.ssi.daemon.migration.PeerMessages.Move;
+import dev.ssi.daemon.migration.PeerMessages.Offer;
+import dev.ssi.daemon.migration.PeerMessages.Output;
+import dev.ssi.daemon.migration.PeerMessages.OutputEnd;
+import dev.ssi.daemon.migration.PeerMessages.Restored;
+import dev.ssi.daemon.migration.PeerMessages.Signal;
+import dev.ssi.transport.CallType;
+import dev.ssi.transport.Codec;
+import dev.ssi.transport.MessageType;
+
+/** The calls and messages of migration and of output going home, with their protobuf codecs. */
+public final class PeerProtocol {
+    public static final CallType<Offer, Done> OFFER = call("job.offer", Offer.parser(), Done.parser());
+    public static final CallType<JobRef, Restored> RESTORE = call("job.restore", JobRef.parser(), Restored.parser());
+    public static final CallType<JobRef, Done> COMMIT = call("job.commit", JobRef.parser(), Done.parser());
+    public static final CallType<Abort, Done> ABORT = call("job.abort", Abort.parser(), Done.parser());
+    public static final CallType<Move, Done> MOVE = call("job.move", Move.parser(), Done.parser());
+    public static final MessageType<Output> OUTPUT = new MessageType<>("job.output", codec(Output.parser()));
+    public static final MessageType<OutputEnd> OUTPUT_END = new MessageType<>("job.output-end", codec(OutputEnd.parser()));
+    public static final MessageType<Exit> EXIT = new MessageType<>("job.exit", codec(Exit.parser()));
+    public static final MessageType<Arrived> ARRIVED = new MessageType<>("job.arrived", codec(Arrived.parser()));
+    public static final MessageType<Signal> SIGNAL = new MessageType<>("job.signal", codec(Signal.parser()));
+
+    private PeerProtocol() {}
+
+    private static <Q extends MessageLite, R extends MessageLite> CallType<Q, R> call(String name, Parser<Q> request,
+            Parser<R> response) {
+        return new CallType<>(name, codec(request), codec(response));
+    }
+
+    static <T extends MessageLite> Codec<T> codec(Parser<T> parser) {
+        return new Codec<>() {
+            @Override
+            public byte[] encode(T value) {
+                return value.toByteArray();
+            }
+
+            @Override
+            public T decode(byte[] bytes) {
+                try {
+                    return parser.parseFrom(bytes);
+                } catch (InvalidProtocolBufferException e) {
+                    throw new IllegalArgumentException("malformed message: " + e.getMessage(), e);
+                }
+            }
+        };
+    }
+}
