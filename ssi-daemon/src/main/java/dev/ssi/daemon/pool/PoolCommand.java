@@ -1,5 +1,6 @@
 package dev.ssi.daemon.pool;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /** {@code ssi-pool up | status | down | exec}: a local pool of network-namespace hosts on this machine. */
-@Command(name = "ssi-pool", mixinStandardHelpOptions = true,
+@Command(name = "pool", mixinStandardHelpOptions = true,
         description = "A pool in a box: hosts in network namespaces on this machine, joined by a bridge.",
         subcommands = {PoolCommand.Up.class, PoolCommand.Status.class, PoolCommand.Down.class, PoolCommand.Exec.class})
 public final class PoolCommand implements Runnable {
@@ -24,12 +25,14 @@ public final class PoolCommand implements Runnable {
     CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
     /** Runs the command line; returns the exit status (2 for a bad command line, 1 for a failure). */
-    static int execute(String... args) {
+    static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine commandLine = new CommandLine(new PoolCommand())
+                .setOut(out)
+                .setErr(err)
                 .setExecutionExceptionHandler((e, failed, parsed) -> {
                     if (e instanceof PoolException) {
                         failed.getErr().println("ssi-pool: " + e.getMessage());
