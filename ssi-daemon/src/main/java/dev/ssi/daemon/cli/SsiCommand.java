@@ -1,0 +1,158 @@
+package dev.ssi.daemon.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ssi.daemon.control.ControlFrame.Payload;
+import dev.ssi.daemon.control.ControlFrame.Type;
+import dev.ssi.daemon.pool.PoolCommand;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ssi}: the pool's admin command. Each subcommand asks the local ssid over its control socket. */
+@Command(name = "ssi", mixinStandardHelpOptions = true, description = "Administers an ssi pool.",
+        subcommands = {SsiCommand.Nodes.class, SsiCommand.Ps.class, SsiCommand.Migrate.class, SsiCommand.Home.class,
+                SsiCommand.Kill.class, PoolCommand.class})
+public final class SsiCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new SsiCommand()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "say what to do: " + spec.subcommands().keySet());
+    }
+
+    /** Where ssid listens, and whether to answer in JSON. */
+    static final class Common {
+        @Option(names = "--socket", description = "ssid's control socket (default: $SSI_SOCKET or /run/ssi/ssid.sock)")
+        Path socket = Path.of(System.getenv().getOrDefault("SSI_SOCKET", "/run/ssi/ssid.sock"));
+
+        @Option(names = "--json", description = "answer in JSON")
+        boolean json;
+
+        int print(JsonNode answer, List<String> columns) {
+            if (json) {
+                System.out.println(answer.toString());
+                return 0;
+            }
+            List<JsonNode> rows = answer.isArray() ? List.copyOf(iterable(answer)) : List.of(answer);
+            StringBuilder table = new StringBuilder();
+            int[] widths = columns.stream().mapToInt(String::length).toArray();
+            for (JsonNode row : rows) {
+                for (int i = 0; i < columns.size(); i++) {
+                    widths[i] = Math.max(widths[i], row.path(columns.get(i)).asText().length());
+                }
+            }
+            appendRow(table, widths, columns);
+            for (JsonNode row : rows) {
+                appendRow(table, widths, columns.stream().map(c -> row.path(c).asText()).toList());
+            }
+            System.out.print(table);
+            return 0;
+        }
+
+        private static List<JsonNode> iterable(JsonNode array) {
+            List<JsonNode> all = new java.util.ArrayList<>();
+            array.forEach(all::add);
+            return all;
+        }
+
+        private static void appendRow(StringBuilder table, int[] widths, List<String> cells) {
+            for (int i = 0; i < cells.size(); i++) {
+                String cell = cells.get(i);
+                table.append(i == cells.size() - 1 ? cell : cell + " ".repeat(widths[i] - cell.length() + 2));
+            }
+            table.append('\n');
+        }
+
+        JsonNode ask(Type type, Payload request) throws IOException {
+            return new ControlClient(socket).ask(type, request);
+        }
+    }
+
+    /** Runs an admin call, turning ssid's refusal into "ssi: reason" and exit status 1. */
+    abstract static class AdminCall implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Override
+        public Integer call() {
+            try {
+                return run();
+            } catch (IOException e) {
+                System.err.println("ssi: " + e.getMessage());
+                return 1;
+            }
+        }
+
+        abstract int run() throws IOException;
+    }
+
+    @Command(name = "nodes", description = "Lists the nodes this node knows.")
+    static final class Nodes extends AdminCall {
+        @Override
+        int run() throws IOException {
+            return common.print(common.ask(Type.NODES, new Payload()), List.of("node", "address", "self"));
+        }
+    }
+
+    @Command(name = "ps", description = "Lists the jobs whose home is this node, and where each runs.")
+    static final class Ps extends AdminCall {
+        @Override
+        int run() throws IOException {
+            return common.print(common.ask(Type.PS, new Payload()),
+                    List.of("job", "user", "where", "since", "migrations", "command"));
+        }
+    }
+
+    @Command(name = "migrate", description = "Moves JOB to NODE.")
+    static final class Migrate extends AdminCall {
+        @Parameters(index = "0", paramLabel = "JOB")
+        String job;
+
+        @Parameters(index = "1", paramLabel = "NODE")
+        String node;
+
+        @Override
+        int run() throws IOException {
+            return common.print(common.ask(Type.MIGRATE, new Payload().string(job).string(node)), List.of("job", "where"));
+        }
+    }
+
+    @Command(name = "home", description = "Brings JOB back to its home, this node.")
+    static final class Home extends AdminCall {
+        @Parameters(index = "0", paramLabel = "JOB")
+        String job;
+
+        @Override
+        int run() throws IOException {
+            String self = null;
+            for (JsonNode n : common.ask(Type.NODES, new Payload())) {
+                if (n.path("self").asBoolean()) {
+                    self = n.path("node").asText();
+                }
+            }
+            return common.print(common.ask(Type.MIGRATE, new Payload().string(job).string(self)), List.of("job", "where"));
+        }
+    }
+
+    @Command(name = "kill", description = "Kills JOB wherever it runs.")
+    static final class Kill extends AdminCall {
+        @Parameters(index = "0", paramLabel = "JOB")
+        String job;
+
+        @Override
+        int run() throws IOException {
+            return common.print(common.ask(Type.KILL, new Payload().string(job)), List.of("job", "killed"));
+        }
+    }
+}

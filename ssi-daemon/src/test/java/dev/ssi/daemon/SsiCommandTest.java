@@ -1,0 +1,164 @@
+package dev.ssi.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ssi.checkpoint.Criu;
+import dev.ssi.checkpoint.os.ExitStatus;
+import dev.ssi.daemon.cli.SsiCommand;
+import dev.ssi.daemon.control.ControlServer;
+import dev.ssi.daemon.job.JobId;
+import dev.ssi.daemon.job.JobSpec;
+import dev.ssi.transport.NodeId;
+import dev.ssi.transport.TransportConfig;
+import dev.ssi.transport.trust.PoolAuthority;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The ssi admin command against a real ssid control socket: ps, nodes, migrate, home, kill. */
+@Timeout(120)
+class SsiCommandTest {
+    private static final Path BIN = Path.of(System.getProperty("ssi.bin", "../native/target/bin"));
+
+    @TempDir
+    Path state;
+
+    private final PoolAuthority authority = PoolAuthority.create("test-pool", Duration.ofDays(1));
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private Node home;
+    private Node h1;
+    private Path socket;
+
+    @BeforeEach
+    void startNodes() throws Exception {
+        home = node("ws");
+        h1 = node("h1");
+        home.introduce(h1.id(), h1.address());
+        h1.introduce(home.id(), home.address());
+        socket = state.resolve("ssid.sock");
+        open.add(ControlServer.start(socket, home));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+    }
+
+    private Node node(String name) throws Exception {
+        Node node = Node.start(authority.admit(NodeId.of(name), Duration.ofDays(1)),
+                TransportConfig.defaults(new InetSocketAddress("127.0.0.1", 0)), Criu.locate(),
+                BIN.resolve("ssi-init"), state.resolve(name), 4);
+        open.add(node);
+        return node;
+    }
+
+    private record Run(int status, String out, String err) {}
+
+    private Run ssi(String... args) {
+        PrintStream realOut = System.out;
+        PrintStream realErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        StringWriter usage = new StringWriter();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            List<String> argv = new ArrayList<>(List.of(args));
+            if (!argv.contains("--socket") && !argv.contains("--bogus")) {
+                argv.add("--socket");
+                argv.add(socket.toString());
+            }
+            int status = new CommandLine(new SsiCommand()).setErr(new PrintWriter(usage, true))
+                    .execute(argv.toArray(String[]::new));
+            return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8) + usage);
+        } finally {
+            System.setOut(realOut);
+            System.setErr(realErr);
+        }
+    }
+
+    private JobId longJob() throws Exception {
+        return home.submit(new JobSpec(List.of("sh", "-c", "while :; do sleep 0.01; done"), System.getenv(), state, 022),
+                "alice", new ByteArrayOutputStream());
+    }
+
+    @Test
+    void psShowsTheJobAndWhereItRunsAsItMoves() throws Exception {
+        JobId job = longJob();
+        JsonNode ps = new ObjectMapper().readTree(ssi("ps", "--json").out());
+        assertEquals(job.value(), ps.get(0).path("job").asText());
+        assertEquals("alice", ps.get(0).path("user").asText());
+        assertEquals("ws", ps.get(0).path("where").asText());
+        assertEquals("sh -c while :; do sleep 0.01; done", ps.get(0).path("command").asText());
+
+        Run migrate = ssi("migrate", job.value(), "h1");
+        assertEquals(0, migrate.status(), migrate.err());
+        assertTrue(h1.runs(job));
+        Run table = ssi("ps");
+        assertTrue(table.out().startsWith("job"), table.out());
+        assertTrue(table.out().contains(job.value() + "  alice  h1"), table.out());
+
+        Run back = ssi("home", job.value());
+        assertEquals(0, back.status(), back.err());
+        assertTrue(home.runs(job));
+
+        Run kill = ssi("kill", job.value());
+        assertEquals(0, kill.status(), kill.err());
+        assertEquals(ExitStatus.killedBy(9), home.exitOf(job).get(30, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void nodesListsThisNodeFirstThenItsPeers() throws Exception {
+        JsonNode nodes = new ObjectMapper().readTree(ssi("nodes", "--json").out());
+        assertEquals("ws", nodes.get(0).path("node").asText());
+        assertTrue(nodes.get(0).path("self").asBoolean());
+        assertEquals("h1", nodes.get(1).path("node").asText());
+    }
+
+    @Test
+    void errorsNameTheJobOrNodeThatIsWrong() throws Exception {
+        JobId job = longJob();
+        Run unknownJob = ssi("migrate", "ws/999", "h1");
+        assertEquals(1, unknownJob.status());
+        assertEquals("ssi: no job ws/999 has its home on ws\n", unknownJob.err());
+        Run unknownNode = ssi("migrate", job.value(), "nowhere");
+        assertEquals(1, unknownNode.status());
+        assertTrue(unknownNode.err().contains("unknown node nowhere"), unknownNode.err());
+        Run notAJob = ssi("kill", "nonsense");
+        assertTrue(notAJob.err().contains("not a job id: nonsense"), notAJob.err());
+        assertTrue(home.runs(job), "nothing happened to the job");
+    }
+
+    @Test
+    void wrongFlagNamesItself() {
+        Run bogus = ssi("ps", "--bogus");
+        assertEquals(2, bogus.status());
+        assertTrue(bogus.err().contains("Unknown option: '--bogus'"), bogus.err());
+    }
+
+    @Test
+    void noDaemonIsAClearError() {
+        Run r = ssi("ps", "--socket", state.resolve("nothing.sock").toString());
+        assertEquals(1, r.status());
+        assertTrue(r.err().startsWith("ssi: no ssid at " + state.resolve("nothing.sock")), r.err());
+    }
+}
