@@ -1,10 +1,13 @@
 package dev.ssi.daemon.pool;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /** A pool's status as a table for people or as JSON for programs. */
 final class StatusReport {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ROW = "%-6s %-12s %-14s %-13s %-5s %-9s %-5s %-5s %s%n";
 
     private StatusReport() {}
@@ -25,46 +28,30 @@ final class StatusReport {
     }
 
     static String json(LocalPool pool, List<HostStatus> hosts) {
-        return "{\"id\":" + quote(pool.id())
-                + ",\"dir\":" + quote(pool.dir().toString())
-                + ",\"complete\":" + pool.complete()
-                + ",\"workstation\":" + quote(pool.workstationAddress())
-                + ",\"bridge\":" + quote(pool.bridge())
-                + ",\"hosts\":[" + hosts.stream().map(StatusReport::json).collect(Collectors.joining(",")) + "]}";
-    }
-
-    private static String json(HostStatus status) {
-        PoolHost host = status.host();
-        return "{\"name\":" + quote(host.name())
-                + ",\"address\":" + quote(host.address())
-                + ",\"namespace\":" + quote(host.namespace())
-                + ",\"cgroup\":" + quote(host.cgroup())
-                + ",\"cpus\":" + cpus(host.cpus())
-                + ",\"link\":" + host.link().map(rate -> quote(rate.toString())).orElse("null")
-                + ",\"stateDir\":" + quote(host.stateDir().toString())
-                + ",\"alive\":" + status.alive()
-                + ",\"processes\":" + status.processes() + "}";
+        ObjectNode report = JSON.createObjectNode()
+                .put("id", pool.id())
+                .put("dir", pool.dir().toString())
+                .put("complete", pool.complete())
+                .put("workstation", pool.workstationAddress())
+                .put("bridge", pool.bridge());
+        ArrayNode list = report.putArray("hosts");
+        for (HostStatus status : hosts) {
+            PoolHost host = status.host();
+            list.addObject()
+                    .put("name", host.name())
+                    .put("address", host.address())
+                    .put("namespace", host.namespace())
+                    .put("cgroup", host.cgroup())
+                    .put("cpus", host.cpus())
+                    .put("link", host.link().map(LinkRate::toString).orElse(null))
+                    .put("stateDir", host.stateDir().toString())
+                    .put("alive", status.alive())
+                    .put("processes", status.processes());
+        }
+        return report.toString();
     }
 
     private static String cpus(double cpus) {
         return cpus == Math.rint(cpus) ? Long.toString((long) cpus) : Double.toString(cpus);
-    }
-
-    private static String quote(String text) {
-        StringBuilder out = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
     }
 }

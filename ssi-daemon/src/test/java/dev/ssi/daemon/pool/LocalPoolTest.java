@@ -3,6 +3,8 @@ package dev.ssi.daemon.pool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -140,7 +142,7 @@ class LocalPoolTest {
     }
 
     @Test
-    void statusListsEveryHostAliveAndSoDoesTheCommand() {
+    void statusListsEveryHostAliveAndSoDoesTheCommand() throws IOException {
         List<HostStatus> status = pool.status();
         assertEquals(List.of("h1", "h2"), status.stream().map(s -> s.host().name()).toList());
         assertTrue(status.stream().allMatch(HostStatus::alive), status.toString());
@@ -152,9 +154,15 @@ class LocalPoolTest {
         int exit = PoolCommand.execute(new PrintWriter(out), new PrintWriter(new StringWriter()),
                 "status", "--json", "--pool-dir", dir.toString());
         assertEquals(0, exit);
-        assertTrue(out.toString().startsWith("{\"id\":\"" + pool.id() + "\""), out.toString());
-        assertTrue(out.toString().contains("\"name\":\"h2\",\"address\":\"" + pool.host("h2").address() + "\""), out.toString());
-        assertEquals(2, out.toString().split("\"alive\":true", -1).length - 1, out.toString());
+        JsonNode json = new ObjectMapper().readTree(out.toString());
+        assertEquals(pool.id(), json.get("id").asText());
+        assertTrue(json.get("complete").asBoolean());
+        assertEquals(pool.host("h2").address(), json.get("hosts").get(1).get("address").asText());
+        assertEquals("100mbit", json.get("hosts").get(1).get("link").asText());
+        assertEquals(0.5, json.get("hosts").get(1).get("cpus").asDouble());
+        for (JsonNode host : json.get("hosts")) {
+            assertTrue(host.get("alive").asBoolean(), host.toString());
+        }
     }
 
     private Process start(String host, String... command) throws IOException {
