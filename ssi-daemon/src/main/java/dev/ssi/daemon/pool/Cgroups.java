@@ -108,10 +108,6 @@ abstract class Cgroups {
         return processesUnder(hostDirs(pool, host));
     }
 
-    final boolean exists(String pool, String host) {
-        return hostDirs(pool, host).stream().allMatch(Files::isDirectory);
-    }
-
     static void makeDir(Path dir) {
         try {
             Files.createDirectories(dir);

@@ -9,10 +9,4 @@ import java.util.Optional;
  * cores its CPU quota stands for, its link's speed (unshaped when empty) and its state directory.
  */
 public record PoolHost(String name, String address, String namespace, String cgroup, double cpus,
-        Optional<LinkRate> link, Path stateDir) {
-
-    /** The namespace's file, for {@code nsenter --net=} or setns(2). */
-    public Path namespacePath() {
-        return Network.namespacePath(namespace);
-    }
-}
+        Optional<LinkRate> link, Path stateDir) {}

@@ -63,10 +63,6 @@ record PoolNames(int number) {
         return "10.77." + number + ".";
     }
 
-    String subnet() {
-        return subnetPrefix() + "0/" + PREFIX_LENGTH;
-    }
-
     String workstationAddress() {
         return subnetPrefix() + "1";
     }

@@ -19,7 +19,6 @@ class PoolNamesTest {
         assertEquals("ssip3h1", names.veth(1));
         assertEquals("ssip3br", names.bridge());
         assertEquals("ssi-p3", names.cgroup());
-        assertEquals("10.77.3.0/24", names.subnet());
         assertEquals("10.77.3.1", names.workstationAddress());
         assertEquals("10.77.3.2", names.hostAddress(1));
         assertEquals(names, PoolNames.ofId("p3"));
