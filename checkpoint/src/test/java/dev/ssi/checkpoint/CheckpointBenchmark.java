@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * Dump and restore of jobs of 64 MiB, 256 MiB and 1 GiB resident memory, through our client
  * and through the {@code criu} command line, alternating, in one run, images on tmpfs.
- * Prints median times and the ratio ours / CLI. Run: {@code scripts/bench-checkpoint.sh}.
+ * Prints median times and the ratio ours / CLI.
+ * Run: {@code scripts/bench-checkpoint.sh [REPETITIONS [MIB...]]}.
  */
 public final class CheckpointBenchmark {
     private static final Path SCRATCH = Path.of("/dev/shm");
@@ -44,7 +45,10 @@ public final class CheckpointBenchmark {
                 criu.fingerprint().kernel(), repetitions);
         System.out.println("| resident | dump: ours | dump: criu CLI | ours/CLI | restore: ours | restore: criu CLI | ours/CLI |");
         System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
-        for (int mib : new int[] {64, 256, 1024}) {
+        int[] sizes = args.length > 1
+                ? java.util.Arrays.stream(args, 1, args.length).mapToInt(Integer::parseInt).toArray()
+                : new int[] {64, 256, 1024};
+        for (int mib : sizes) {
             bench.measure(mib);
         }
     }
@@ -55,8 +59,12 @@ public final class CheckpointBenchmark {
         List<Double> ourRestore = new ArrayList<>();
         List<Double> cliRestore = new ArrayList<>();
         for (int i = 0; i < repetitions; i++) {
-            double[] ours = roundTrip(mib, false);
-            double[] cli = roundTrip(mib, true);
+            // Who goes first alternates, so neither side always meets a warmer or colder machine.
+            boolean oursFirst = i % 2 == 0;
+            double[] first = roundTrip(mib, !oursFirst);
+            double[] second = roundTrip(mib, oursFirst);
+            double[] ours = oursFirst ? first : second;
+            double[] cli = oursFirst ? second : first;
             ourDump.add(ours[0]);
             ourRestore.add(ours[1]);
             cliDump.add(cli[0]);
