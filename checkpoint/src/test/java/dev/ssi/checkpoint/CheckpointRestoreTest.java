@@ -128,7 +128,7 @@ class CheckpointRestoreTest {
         try (ShimJob job = ShimJob.start("sh", "-c", COUNTER.formatted(300))) {
             job.awaitLines(30);
             criu.dump(DumpSpec.of(job.root(), tmp.resolve("img"), tmp.resolve("work")).leaveStopped());
-            assertEquals('T', state(job.root()), "left stopped");
+            assertEquals('T', stateOnceSettled(job.root()), "left stopped");
             int seen = job.linesSoFar();
             Thread.sleep(100);
             assertEquals(seen, job.linesSoFar(), "a stopped job writes nothing");
@@ -170,6 +170,17 @@ class CheckpointRestoreTest {
             }
             assertEquals(numbers(300), job.awaitOutput());
         }
+    }
+
+    /** CRIU leaves the tree with SIGSTOP pending; the task reads 'R' until it is delivered. */
+    private static char stateOnceSettled(int pid) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+        char state = state(pid);
+        while (state != 'T' && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+            state = state(pid);
+        }
+        return state;
     }
 
     private static char state(int pid) throws Exception {

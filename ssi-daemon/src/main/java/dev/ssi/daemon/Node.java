@@ -200,6 +200,12 @@ public final class Node implements AutoCloseable {
         return home;
     }
 
+    /** Why a job running here cannot move, or empty when it can (or does not run here). */
+    public java.util.Optional<String> pinnedBecause(JobId job) {
+        HostedJob hostedJob = hosted.get(job);
+        return hostedJob == null ? java.util.Optional.empty() : hostedJob.running().pinnedBecause();
+    }
+
     /** Whether {@code job} runs on this node now. */
     public boolean runs(JobId job) {
         return hosted.containsKey(job);
@@ -213,6 +219,10 @@ public final class Node implements AutoCloseable {
         }
         if (destination.equals(id())) {
             throw new MigrationException(job + " already runs on " + destination);
+        }
+        var pinned = hostedJob.running().pinnedBecause();
+        if (pinned.isPresent()) {
+            throw new MigrationException(job + " is pinned to " + id() + ": it " + pinned.get());
         }
         Peer peer = connect(destination);
         hosted.remove(job, hostedJob);

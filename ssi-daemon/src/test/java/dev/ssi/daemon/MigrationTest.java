@@ -179,6 +179,32 @@ class MigrationTest {
         assertEquals(numbers(200), out.toString(StandardCharsets.UTF_8));
     }
 
+    @Test
+    void jobHoldingATcpConnectionIsPinnedHomeAndSaysWhy() throws Exception {
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            String connect = "import socket, time; s = socket.create_connection(('127.0.0.1', %d)); print('connected', flush=True); time.sleep(600)"
+                    .formatted(listener.getLocalPort());
+            JobId job = home.submit(new JobSpec(List.of("python3", "-c", connect), System.getenv(), state, 022), "root", out);
+            try (java.net.Socket accepted = listener.accept()) {
+                awaitLines(out, 1);
+                assertEquals(java.util.Optional.of("holds a TCP connection"), home.pinnedBecause(job));
+                assertMigrationFails(job, h1.id(), job + " is pinned to ws: it holds a TCP connection");
+                home.signal(job, 9);
+                assertEquals(ExitStatus.killedBy(9), home.exitOf(job).get(30, TimeUnit.SECONDS));
+            }
+        }
+    }
+
+    @Test
+    void plainJobIsNotPinned() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        JobId job = submit(COUNTER.formatted(50), out);
+        awaitLines(out, 1);
+        assertEquals(java.util.Optional.empty(), home.pinnedBecause(job));
+        assertEquals(ExitStatus.exited(0), home.exitOf(job).get(30, TimeUnit.SECONDS));
+    }
+
     private void awaitWhere(JobId job, Node node, int migrations) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!home.homeJob(job).where().equals(node.id())) {

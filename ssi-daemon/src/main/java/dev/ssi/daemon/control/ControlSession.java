@@ -111,10 +111,10 @@ final class ControlSession implements Runnable {
     }
 
     private List<Map<String, Object>> jobs() {
-        return node.homeJobs().stream().map(ControlSession::describe).toList();
+        return node.homeJobs().stream().map(this::describe).toList();
     }
 
-    private static Map<String, Object> describe(HomeJob j) {
+    private Map<String, Object> describe(HomeJob j) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("job", j.id().value());
         m.put("user", j.user());
@@ -122,6 +122,7 @@ final class ControlSession implements Runnable {
         m.put("where", j.where().value());
         m.put("since", j.since().toString());
         m.put("migrations", j.migrations());
+        m.put("pinned", node.pinnedBecause(j.id()).orElse(""));
         return m;
     }
 

@@ -146,6 +146,11 @@ public final class RunningJob {
         signal(Processes.SIGKILL);
     }
 
+    /** Why this job cannot leave this node (a socket, a terminal), or empty when it can. */
+    public java.util.Optional<String> pinnedBecause() {
+        return root > 0 ? PinCheck.reason(Processes.tree(root)) : java.util.Optional.empty();
+    }
+
     /** The regular files the tree holds open, by path: a destination must see them too. */
     public List<String> openFiles() {
         List<String> files = new ArrayList<>();
