@@ -15,8 +15,8 @@ import dev.ssi.daemon.job.RunningJob;
 import dev.ssi.daemon.migration.MigrationException;
 import dev.ssi.daemon.migration.MigrationSource;
 import dev.ssi.daemon.migration.MigrationTarget;
-import dev.ssi.daemon.migration.PeerMessages.Done;
 import dev.ssi.daemon.migration.PeerMessages.Move;
+import dev.ssi.daemon.migration.PeerMessages.Moved;
 import dev.ssi.daemon.migration.PeerMessages.Offer;
 import dev.ssi.daemon.migration.PeerMessages.Signal;
 import dev.ssi.daemon.migration.PeerProtocol;
@@ -75,8 +75,7 @@ public final class Node implements AutoCloseable {
                 Instant.now()));
         transport.onCall(PeerProtocol.MOVE, (from, m) -> CompletableFuture.supplyAsync(() -> {
             try {
-                migrate(new JobId(m.getJob()), NodeId.of(m.getDestination()));
-                return Done.getDefaultInstance();
+                return migrate(new JobId(m.getJob()), NodeId.of(m.getDestination()));
             } catch (MigrationException e) {
                 throw new RefusedException(e.getMessage());
             }
@@ -129,15 +128,14 @@ public final class Node implements AutoCloseable {
     }
 
     /** Moves a job whose home is here to {@code destination}, asking the node it runs on if that is not here. */
-    public void move(JobId job, NodeId destination) throws MigrationException {
+    public Moved move(JobId job, NodeId destination) throws MigrationException {
         NodeId where = homeJob(job).where();
         if (where.equals(id())) {
-            migrate(job, destination);
-            return;
+            return migrate(job, destination);
         }
         Peer host = connect(where);
         try {
-            host.call(PeerProtocol.MOVE, Move.newBuilder().setJob(job.value()).setDestination(destination.value())
+            return host.call(PeerProtocol.MOVE, Move.newBuilder().setJob(job.value()).setDestination(destination.value())
                     .build(), java.time.Duration.ofMinutes(10)).get();
         } catch (java.util.concurrent.ExecutionException e) {
             throw new MigrationException("moving " + job + " from " + where + " to " + destination + " failed", e);
@@ -212,7 +210,7 @@ public final class Node implements AutoCloseable {
     }
 
     /** Moves a job running here to {@code destination}; on failure it runs on here and the error says why. */
-    public void migrate(JobId job, NodeId destination) throws MigrationException {
+    public Moved migrate(JobId job, NodeId destination) throws MigrationException {
         HostedJob hostedJob = hosted.get(job);
         if (hostedJob == null) {
             throw new MigrationException("no job " + job + " runs on " + id());
@@ -227,7 +225,7 @@ public final class Node implements AutoCloseable {
         Peer peer = connect(destination);
         hosted.remove(job, hostedJob);
         try {
-            source.migrate(hostedJob, peer);
+            return source.migrate(hostedJob, peer);
         } catch (MigrationException e) {
             hosted.put(job, hostedJob);
             throw e;

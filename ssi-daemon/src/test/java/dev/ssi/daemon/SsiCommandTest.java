@@ -110,8 +110,13 @@ class SsiCommandTest {
         assertEquals("ws", ps.get(0).path("where").asText());
         assertEquals("sh -c while :; do sleep 0.01; done", ps.get(0).path("command").asText());
 
-        Run migrate = ssi("migrate", job.value(), "h1");
+        Run migrate = ssi("migrate", job.value(), "h1", "--json");
         assertEquals(0, migrate.status(), migrate.err());
+        JsonNode moved = new ObjectMapper().readTree(migrate.out());
+        assertEquals("h1", moved.path("where").asText());
+        assertTrue(moved.path("image_bytes").asLong() > 0, migrate.out());
+        assertTrue(moved.path("frozen_ms").asDouble() > 0, migrate.out());
+        assertTrue(moved.path("total_ms").asDouble() >= moved.path("frozen_ms").asDouble(), migrate.out());
         assertTrue(h1.runs(job));
         Run table = ssi("ps");
         assertTrue(table.out().startsWith("job"), table.out());

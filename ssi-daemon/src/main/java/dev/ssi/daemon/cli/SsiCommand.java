@@ -19,6 +19,8 @@ import picocli.CommandLine.Parameters;
         subcommands = {SsiCommand.Nodes.class, SsiCommand.Ps.class, SsiCommand.Migrate.class, SsiCommand.Home.class,
                 SsiCommand.Kill.class, PoolCommand.class})
 public final class SsiCommand implements Runnable {
+    private static final List<String> MOVED_COLUMNS = List.of("job", "where", "total_ms", "frozen_ms", "image_bytes");
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -124,7 +126,7 @@ public final class SsiCommand implements Runnable {
 
         @Override
         int run() throws IOException {
-            return common.print(common.ask(Type.MIGRATE, new Payload().string(job).string(node)), List.of("job", "where"));
+            return common.print(common.ask(Type.MIGRATE, new Payload().string(job).string(node)), MOVED_COLUMNS);
         }
     }
 
@@ -141,7 +143,7 @@ public final class SsiCommand implements Runnable {
                     self = n.path("node").asText();
                 }
             }
-            return common.print(common.ask(Type.MIGRATE, new Payload().string(job).string(self)), List.of("job", "where"));
+            return common.print(common.ask(Type.MIGRATE, new Payload().string(job).string(self)), MOVED_COLUMNS);
         }
     }
 

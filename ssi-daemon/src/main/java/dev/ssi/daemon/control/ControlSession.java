@@ -63,9 +63,14 @@ final class ControlSession implements Runnable {
             case PS -> reply(out, jobs());
             case NODES -> reply(out, node.nodes());
             case MIGRATE -> {
-                JobId job = jobId(r.string());
-                node.move(job, NodeId.of(r.string()));
-                reply(out, Map.of("job", job.value(), "where", node.homeJob(job).where().value()));
+                var moved = node.move(jobId(r.string()), NodeId.of(r.string()));
+                Map<String, Object> report = new LinkedHashMap<>();
+                report.put("job", moved.getJob());
+                report.put("where", moved.getDestination());
+                report.put("total_ms", moved.getTotalMicros() / 1000.0);
+                report.put("frozen_ms", moved.getFrozenMicros() / 1000.0);
+                report.put("image_bytes", moved.getImageBytes());
+                reply(out, report);
             }
             case KILL -> {
                 JobId job = jobId(r.string());

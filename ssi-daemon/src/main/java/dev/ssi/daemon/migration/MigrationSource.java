@@ -8,9 +8,11 @@ import dev.ssi.checkpoint.os.OsException;
 import dev.ssi.daemon.job.HostedJob;
 import dev.ssi.daemon.migration.PeerMessages.Abort;
 import dev.ssi.daemon.migration.PeerMessages.JobRef;
+import dev.ssi.daemon.migration.PeerMessages.Moved;
 import dev.ssi.daemon.migration.PeerMessages.Offer;
 import dev.ssi.transport.Peer;
 import dev.ssi.transport.RefusedException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -37,13 +39,16 @@ public final class MigrationSource {
     }
 
     /** Moves {@code job} to {@code peer}; on return the job runs there and no longer here. */
-    public void migrate(HostedJob job, Peer peer) throws MigrationException {
+    public Moved migrate(HostedJob job, Peer peer) throws MigrationException {
+        long start = System.nanoTime();
         String where = job.id() + " to " + peer.id();
         await(peer.call(PeerProtocol.OFFER, offer(job), CALL_TIMEOUT), "offer of " + where);
         Path dir = outgoing.resolve(job.id().value().replace('/', '-') + "-" + job.epoch());
         Path images = dir.resolve("images");
         try {
+            long frozen = System.nanoTime();
             dumpStreaming(job, peer, images, dir.resolve("work"));
+            long imageBytes = sizeOf(images);
             restoreThere(job, peer);
             try {
                 job.leave();
@@ -51,6 +56,10 @@ public final class MigrationSource {
                 throw abortAndResume(job, peer, new MigrationException("cannot stop the original of " + job.id(), e));
             }
             await(peer.call(PeerProtocol.COMMIT, ref(job), CALL_TIMEOUT), "commit of " + where);
+            long resumed = System.nanoTime();
+            return Moved.newBuilder().setJob(job.id().value()).setDestination(peer.id().value())
+                    .setTotalMicros((resumed - start) / 1000).setFrozenMicros((resumed - frozen) / 1000)
+                    .setImageBytes(imageBytes).build();
         } finally {
             Directories.deleteTree(dir);
         }
@@ -93,6 +102,14 @@ public final class MigrationSource {
             // The destination is gone or confused: whatever it holds was never committed.
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long sizeOf(Path images) {
+        try (var files = java.nio.file.Files.list(images)) {
+            return files.mapToLong(f -> f.toFile().length()).sum();
+        } catch (IOException e) {
+            return 0;
         }
     }
 

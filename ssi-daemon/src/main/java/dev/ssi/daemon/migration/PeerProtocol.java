@@ -9,6 +9,7 @@ import dev.ssi.daemon.migration.PeerMessages.Done;
 import dev.ssi.daemon.migration.PeerMessages.Exit;
 import dev.ssi.daemon.migration.PeerMessages.JobRef;
 import dev.ssi.daemon.migration.PeerMessages.Move;
+import dev.ssi.daemon.migration.PeerMessages.Moved;
 import dev.ssi.daemon.migration.PeerMessages.Offer;
 import dev.ssi.daemon.migration.PeerMessages.Output;
 import dev.ssi.daemon.migration.PeerMessages.OutputEnd;
@@ -24,7 +25,7 @@ public final class PeerProtocol {
     public static final CallType<JobRef, Restored> RESTORE = call("job.restore", JobRef.parser(), Restored.parser());
     public static final CallType<JobRef, Done> COMMIT = call("job.commit", JobRef.parser(), Done.parser());
     public static final CallType<Abort, Done> ABORT = call("job.abort", Abort.parser(), Done.parser());
-    public static final CallType<Move, Done> MOVE = call("job.move", Move.parser(), Done.parser());
+    public static final CallType<Move, Moved> MOVE = call("job.move", Move.parser(), Moved.parser());
     public static final MessageType<Output> OUTPUT = new MessageType<>("job.output", codec(Output.parser()));
     public static final MessageType<OutputEnd> OUTPUT_END = new MessageType<>("job.output-end", codec(OutputEnd.parser()));
     public static final MessageType<Exit> EXIT = new MessageType<>("job.exit", codec(Exit.parser()));
