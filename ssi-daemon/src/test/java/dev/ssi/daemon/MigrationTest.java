@@ -5,20 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ssi.checkpoint.Criu;
 import dev.ssi.checkpoint.os.ExitStatus;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.job.JobSpec;
 import dev.ssi.daemon.migration.MigrationException;
 import dev.ssi.transport.NodeId;
-import dev.ssi.transport.TransportConfig;
-import dev.ssi.transport.trust.PoolAuthority;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -36,40 +31,27 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class MigrationTest {
-    private static final Path SHIM = Path.of(System.getProperty("ssi.bin", "../native/target/bin"), "ssi-init");
     private static final String COUNTER = "i=0; while [ $i -lt %d ]; do i=$((i+1)); echo $i; sleep 0.004; done";
 
     @TempDir
     Path state;
 
-    private final PoolAuthority authority = PoolAuthority.create("test-pool", Duration.ofDays(1));
-    private final List<Node> nodes = new ArrayList<>();
+    private LoopbackNodes pool;
     private Node home;
     private Node h1;
     private Node h2;
 
     @BeforeEach
     void startPool() throws Exception {
-        home = start("ws", 4);
-        h1 = start("h1", 4);
-        h2 = start("h2", 4);
+        pool = new LoopbackNodes(state);
+        home = pool.start("ws", 4);
+        h1 = pool.start("h1", 4);
+        h2 = pool.start("h2", 4);
     }
 
     @AfterEach
-    void stopPool() {
-        nodes.forEach(Node::close);
-    }
-
-    private Node start(String name, int maxGuests) throws Exception {
-        Node node = Node.start(authority.admit(NodeId.of(name), Duration.ofDays(1)),
-                TransportConfig.defaults(new InetSocketAddress("127.0.0.1", 0)), Criu.locate(), SHIM,
-                state.resolve(name), maxGuests);
-        for (Node other : nodes) {
-            other.introduce(node.id(), node.address());
-            node.introduce(other.id(), other.address());
-        }
-        nodes.add(node);
-        return node;
+    void stopPool() throws Exception {
+        pool.close();
     }
 
     private static String numbers(int upTo) {
@@ -147,7 +129,7 @@ class MigrationTest {
 
     @Test
     void refusalsLeaveTheJobRunningWhereItWas() throws Exception {
-        Node full = start("full", 0);
+        Node full = pool.start("full", 0);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         JobId job = submit(COUNTER.formatted(500), out);
         awaitLines(out, 10);

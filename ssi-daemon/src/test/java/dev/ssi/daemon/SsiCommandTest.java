@@ -5,23 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ssi.checkpoint.Criu;
 import dev.ssi.checkpoint.os.ExitStatus;
 import dev.ssi.daemon.cli.SsiCommand;
 import dev.ssi.daemon.control.ControlServer;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.job.JobSpec;
-import dev.ssi.transport.NodeId;
-import dev.ssi.transport.TransportConfig;
-import dev.ssi.transport.trust.PoolAuthority;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,40 +29,28 @@ import picocli.CommandLine;
 /** The ssi admin command against a real ssid control socket: ps, nodes, migrate, home, kill. */
 @Timeout(120)
 class SsiCommandTest {
-    private static final Path BIN = Path.of(System.getProperty("ssi.bin", "../native/target/bin"));
+    private static final Path BIN = LoopbackNodes.BIN;
 
     @TempDir
     Path state;
 
-    private final PoolAuthority authority = PoolAuthority.create("test-pool", Duration.ofDays(1));
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private LoopbackNodes pool;
     private Node home;
     private Node h1;
     private Path socket;
 
     @BeforeEach
     void startNodes() throws Exception {
-        home = node("ws");
-        h1 = node("h1");
-        home.introduce(h1.id(), h1.address());
-        h1.introduce(home.id(), home.address());
+        pool = new LoopbackNodes(state);
+        home = pool.start("ws", 4);
+        h1 = pool.start("h1", 4);
         socket = state.resolve("ssid.sock");
-        open.add(ControlServer.start(socket, home));
+        pool.closing(ControlServer.start(socket, home));
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable c : open) {
-            c.close();
-        }
-    }
-
-    private Node node(String name) throws Exception {
-        Node node = Node.start(authority.admit(NodeId.of(name), Duration.ofDays(1)),
-                TransportConfig.defaults(new InetSocketAddress("127.0.0.1", 0)), Criu.locate(),
-                BIN.resolve("ssi-init"), state.resolve(name), 4);
-        open.add(node);
-        return node;
+        pool.close();
     }
 
     private record Run(int status, String out, String err) {}

@@ -3,18 +3,12 @@ package dev.ssi.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ssi.checkpoint.Criu;
 import dev.ssi.daemon.control.ControlServer;
 import dev.ssi.daemon.job.JobId;
-import dev.ssi.transport.NodeId;
-import dev.ssi.transport.TransportConfig;
-import dev.ssi.transport.trust.PoolAuthority;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -29,41 +23,29 @@ import org.junit.jupiter.api.io.TempDir;
 /** The real ssi-run client against a real ssid control socket, its job migrated mid-run. */
 @Timeout(120)
 class SsiRunTest {
-    private static final Path BIN = Path.of(System.getProperty("ssi.bin", "../native/target/bin"));
+    private static final Path BIN = LoopbackNodes.BIN;
     private static final String COUNTER = "i=0; while [ $i -lt %d ]; do i=$((i+1)); echo $i; sleep 0.004; done";
 
     @TempDir
     Path state;
 
-    private final PoolAuthority authority = PoolAuthority.create("test-pool", Duration.ofDays(1));
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private LoopbackNodes pool;
     private Node home;
     private Node h1;
     private Path socket;
 
     @BeforeEach
     void startNodes() throws Exception {
-        home = node("ws");
-        h1 = node("h1");
-        home.introduce(h1.id(), h1.address());
-        h1.introduce(home.id(), home.address());
+        pool = new LoopbackNodes(state);
+        home = pool.start("ws", 4);
+        h1 = pool.start("h1", 4);
         socket = state.resolve("ssid.sock");
-        open.add(ControlServer.start(socket, home));
+        pool.closing(ControlServer.start(socket, home));
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable c : open) {
-            c.close();
-        }
-    }
-
-    private Node node(String name) throws Exception {
-        Node node = Node.start(authority.admit(NodeId.of(name), Duration.ofDays(1)),
-                TransportConfig.defaults(new InetSocketAddress("127.0.0.1", 0)), Criu.locate(),
-                BIN.resolve("ssi-init"), state.resolve(name), 4);
-        open.add(node);
-        return node;
+        pool.close();
     }
 
     private Process ssiRun(String... command) throws Exception {
