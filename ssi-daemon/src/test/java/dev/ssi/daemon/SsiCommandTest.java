@@ -29,7 +29,6 @@ import picocli.CommandLine;
 /** The ssi admin command against a real ssid control socket: ps, nodes, migrate, home, kill. */
 @Timeout(120)
 class SsiCommandTest {
-    private static final Path BIN = LoopbackNodes.BIN;
 
     @TempDir
     Path state;
