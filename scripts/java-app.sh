@@ -10,5 +10,6 @@ classpath=$module/target/app.classpath
 if [ ! -f "$classpath" ] || [ -n "$(find pom.xml ./*/pom.xml ./*/src/main -newer "$classpath" -print -quit)" ]; then
   mvn -q -B -pl "$module" -am compile dependency:build-classpath \
     -Dmdep.outputFile=target/app.classpath -DincludeScope=runtime >&2
+  touch "$classpath" # the plugin leaves an unchanged file as it was, and so stale-looking
 fi
 exec java -Xmx256m -Dssi.root="$root" -cp "$module/target/classes:$(cat "$classpath")" "$main" "$@"

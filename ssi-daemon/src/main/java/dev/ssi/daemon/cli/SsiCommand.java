@@ -25,7 +25,8 @@ public final class SsiCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new SsiCommand()).execute(args));
+        System.exit(new CommandLine(new SsiCommand()).setExecutionExceptionHandler(PoolCommand.failuresAs("ssi"))
+                .execute(args));
     }
 
     @Override

@@ -19,13 +19,16 @@ import java.util.stream.Stream;
  * A pool in a box: N hosts on this one machine, each a network namespace joined to a bridge in
  * the root namespace (where the workstation has the pool's first address), with its own
  * address, its own cgroup whose CPU quota stands for its cores, its own state directory, and
- * optionally a link shaped to a LAN's speed. {@link #down(Path)} removes every trace, also of a
- * pool whose maker crashed half-way.
+ * optionally a link shaped to a LAN's speed. The workstation has a cgroup too, uncapped, so that
+ * what runs there for the pool is found again. {@link #down(Path)} removes every trace, also of
+ * a pool whose maker crashed half-way.
  */
 public final class LocalPool {
     /** Where a pool lives unless told otherwise: with /run/netns, it goes at reboot as its namespaces do. */
     public static final Path DEFAULT_DIR = Path.of("/run/ssi/pool");
-    private static final String HOSTS_DIR = "hosts";
+    /** The workstation's name among the pool's nodes. */
+    public static final String WORKSTATION = "ws";
+    static final String HOSTS_DIR = "hosts";
 
     private final Path dir;
     private final PoolState state;
@@ -85,6 +88,7 @@ public final class LocalPool {
         } catch (PoolException unreadable) {
             // A torn state file: the claim still names the pool, and the sweep removes the file.
         }
+        PoolDaemons.stop(poolDir);
         for (PoolNames names : pools) {
             remove(names);
         }
@@ -96,8 +100,10 @@ public final class LocalPool {
     /** Removes every trace of the pool with this id, e.g. when its directory is gone. */
     public static void downById(String id) {
         PoolNames names = PoolNames.ofId(id);
+        Optional<Path> dir = PoolRegistry.dirOf(names);
+        dir.ifPresent(PoolDaemons::stop);
         remove(names);
-        PoolRegistry.dirOf(names).ifPresent(LocalPool::removeFiles);
+        dir.ifPresent(LocalPool::removeFiles);
         PoolRegistry.release(names);
     }
 
@@ -132,6 +138,11 @@ public final class LocalPool {
         return state.names().bridge();
     }
 
+    /** The workstation's directory in the pool (its ssid's state, identity and socket). */
+    public Path workstationDir() {
+        return dir.resolve(WORKSTATION);
+    }
+
     public List<PoolHost> hosts() {
         return IntStream.rangeClosed(1, state.spec().hosts()).mapToObj(this::host).toList();
     }
@@ -148,23 +159,33 @@ public final class LocalPool {
      */
     public List<String> commandIn(String host, List<String> command) {
         int index = indexOf(host);
-        if (command.isEmpty()) {
-            throw new PoolException("no command given to run in " + host);
-        }
-        StringBuilder script = new StringBuilder();
-        for (Path dir : cgroups.hostDirs(state.names().cgroup(), PoolNames.hostName(index))) {
-            script.append("echo $$ > ").append(quoted(dir.resolve("cgroup.procs"))).append(" && ");
-        }
-        script.append("exec nsenter --net=").append(quoted(Network.namespacePath(state.names().namespace(index))))
-                .append(" -- \"$@\"");
-        List<String> line = new ArrayList<>(List.of("sh", "-c", script.toString(), state.names().namespace(index)));
-        line.addAll(command);
-        return line;
+        return joiningCgroup(PoolNames.hostName(index), state.names().namespace(index),
+                "exec nsenter --net=" + quoted(Network.namespacePath(state.names().namespace(index))) + " -- \"$@\"",
+                command);
+    }
+
+    /** The command line that runs {@code command} on the workstation: the root network namespace, the workstation's cgroup. */
+    public List<String> commandOnWorkstation(List<String> command) {
+        return joiningCgroup(WORKSTATION, WORKSTATION, "exec \"$@\"", command);
     }
 
     /** A ProcessBuilder for {@link #commandIn}; redirect its streams as you like. */
     public ProcessBuilder processIn(String host, List<String> command) {
         return new ProcessBuilder(commandIn(host, command));
+    }
+
+    private List<String> joiningCgroup(String node, String scriptName, String exec, List<String> command) {
+        if (command.isEmpty()) {
+            throw new PoolException("no command given to run in " + node);
+        }
+        StringBuilder script = new StringBuilder();
+        for (Path dir : cgroups.hostDirs(state.names().cgroup(), node)) {
+            script.append("echo $$ > ").append(quoted(dir.resolve("cgroup.procs"))).append(" && ");
+        }
+        script.append(exec);
+        List<String> line = new ArrayList<>(List.of("sh", "-c", script.toString(), scriptName));
+        line.addAll(command);
+        return line;
     }
 
     /** CPU time used so far by everything that has run in the host's cgroup. */
@@ -185,6 +206,7 @@ public final class LocalPool {
         state.write(dir);
         Network.createBridge(names);
         cgroups.createPool(names.cgroup());
+        cgroups.createHost(names.cgroup(), WORKSTATION, Runtime.getRuntime().availableProcessors());
         for (int index = 1; index <= state.spec().hosts(); index++) {
             PoolHost host = host(index);
             createDirectory(host.stateDir());
@@ -227,14 +249,15 @@ public final class LocalPool {
         Network.remove(names);
     }
 
-    /** Removes the hosts' state directories and the state file, and the pool directory if that leaves it empty. */
+    /** Removes the nodes' directories and the state file, and the pool directory if that leaves it empty. */
     private static void removeFiles(Path poolDir) {
         try {
-            Path hosts = poolDir.resolve(HOSTS_DIR);
-            if (Files.exists(hosts)) {
-                try (Stream<Path> tree = Files.walk(hosts)) {
-                    for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.delete(path);
+            for (Path nodes : List.of(poolDir.resolve(HOSTS_DIR), poolDir.resolve(WORKSTATION))) {
+                if (Files.exists(nodes)) {
+                    try (Stream<Path> tree = Files.walk(nodes)) {
+                        for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
+                            Files.delete(path);
+                        }
                     }
                 }
             }

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,17 +34,22 @@ public final class PoolCommand implements Runnable {
         CommandLine commandLine = new CommandLine(new PoolCommand())
                 .setOut(out)
                 .setErr(err)
-                .setExecutionExceptionHandler((e, failed, parsed) -> {
-                    if (e instanceof PoolException) {
-                        failed.getErr().println("ssi-pool: " + e.getMessage());
-                        return 1;
-                    }
-                    throw e;
-                });
+                .setExecutionExceptionHandler(failuresAs("ssi-pool"));
         int status = commandLine.execute(args);
         commandLine.getOut().flush();
         commandLine.getErr().flush();
         return status;
+    }
+
+    /** Reports a pool's failure as "PROGRAM: what is wrong" and exit status 1; anything else goes on up. */
+    public static IExecutionExceptionHandler failuresAs(String program) {
+        return (e, failed, parsed) -> {
+            if (e instanceof PoolException) {
+                failed.getErr().println(program + ": " + e.getMessage());
+                return 1;
+            }
+            throw e;
+        };
     }
 
     @Override
@@ -67,7 +73,7 @@ public final class PoolCommand implements Runnable {
         }
     }
 
-    @Command(name = "up", description = "Makes a pool of N hosts.")
+    @Command(name = "up", description = "Makes a pool of N hosts and starts an ssid on each and on this workstation.")
     static final class Up implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -90,7 +96,16 @@ public final class PoolCommand implements Runnable {
             check("N", () -> PoolSpec.checkHosts(hosts));
             check("option '--cpus-per-host'", () -> PoolSpec.checkCpusPerHost(cpusPerHost));
             LocalPool made = LocalPool.up(pool.dir, new PoolSpec(hosts, cpusPerHost, Optional.ofNullable(link)));
-            spec.commandLine().getOut().print(StatusReport.text(made, made.status()));
+            try {
+                PoolDaemons.start(made);
+            } catch (RuntimeException e) {
+                made.down();
+                throw e;
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(StatusReport.text(made, made.status()));
+            out.println("ssi-run and ssi talk to the workstation's ssid with: export SSI_SOCKET="
+                    + PoolDaemons.node(made, LocalPool.WORKSTATION).socket());
             return 0;
         }
 
@@ -103,7 +118,7 @@ public final class PoolCommand implements Runnable {
         }
     }
 
-    @Command(name = "status", description = "Lists the pool's hosts.")
+    @Command(name = "status", description = "Lists the pool's hosts and whether their ssids run.")
     static final class Status implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -122,14 +137,15 @@ public final class PoolCommand implements Runnable {
                 return 0;
             }
             LocalPool local = found.get();
-            spec.commandLine().getOut().print(json
-                    ? StatusReport.json(local, local.status()) + System.lineSeparator()
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(json ? StatusReport.json(local, local.status()) + System.lineSeparator()
                     : StatusReport.text(local, local.status()));
+            out.flush();
             return 0;
         }
     }
 
-    @Command(name = "down", description = "Removes the pool and everything it made, even after a crash.")
+    @Command(name = "down", description = "Stops the pool's ssids and removes everything it made, even after a crash.")
     static final class Down implements Callable<Integer> {
         @Spec
         CommandSpec spec;

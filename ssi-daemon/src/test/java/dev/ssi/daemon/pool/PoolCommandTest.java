@@ -38,20 +38,26 @@ class PoolCommandTest {
         assertEquals(0, up.exit, up.err);
         String id = LocalPool.open(dir).orElseThrow().id();
         assertTrue(up.out.contains("pool " + id + " in " + dir), up.out);
-        assertTrue(up.out.matches("(?s).*\\nh2 +10\\.77\\.[0-9]+\\.3 +ssi-" + id + "-h2 +/ssi-" + id + "/h2 +0\\.5 +1gbit +yes +0 .*"),
-                up.out);
+        assertTrue(up.out.matches("(?s).*\\nh2 +10\\.77\\.[0-9]+\\.3 +ssi-" + id + "-h2 +/ssi-" + id
+                + "/h2 +0\\.5 +1gbit +yes +1 +pid [0-9]+ .*"), up.out);
+        assertTrue(up.out.contains("(ssid pid "), "the workstation's ssid runs: " + up.out);
+        assertTrue(up.out.contains("export SSI_SOCKET=" + dir.resolve("ws/ssid.sock")), up.out);
 
         Result status = run("status", "--pool-dir", dir.toString());
         assertEquals(0, status.exit, status.err);
-        assertEquals(up.out, status.out);
+        assertTrue(up.out.startsWith(status.out), status.out);
 
         assertEquals(3, run("exec", "h2", "--pool-dir", dir.toString(), "--", "sh", "-c", "exit 3").exit,
                 "exec exits with the command's status");
 
+        List<ProcessHandle> ssids = PoolDaemons.nodes(LocalPool.open(dir).orElseThrow()).stream()
+                .map(node -> PoolDaemons.running(node).orElseThrow()).toList();
         Result down = run("down", "--pool-dir", dir.toString());
         assertEquals(0, down.exit, down.err);
         assertEquals("pool " + id + " is down", down.out.strip());
         Traces.assertNoTraceOf(id);
+        assertTrue(ssids.stream().noneMatch(ProcessHandle::isAlive), "every ssid is stopped");
+        assertFalse(Files.exists(dir), "the pool's directory is gone");
         assertTrue(run("down", "--pool-dir", dir.toString()).out.contains("nothing to take down"));
     }
 

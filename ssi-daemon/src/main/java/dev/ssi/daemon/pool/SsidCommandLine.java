@@ -1,0 +1,48 @@
+package dev.ssi.daemon.pool;
+
+import dev.ssi.daemon.Ssid;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How a local pool starts an ssid: this JVM's own java and class path, so that the daemons run
+ * the very build that made the pool, with a heap small enough for many daemons on one machine;
+ * in a session of its own, so that no terminal's signals reach it.
+ */
+final class SsidCommandLine {
+    private static final List<String> JVM_OPTIONS =
+            List.of("-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
+
+    private SsidCommandLine() {}
+
+    static List<String> of(Path config) {
+        String root = System.getProperty("ssi.root");
+        if (root == null) {
+            throw new PoolException("the system property ssi.root (the project's directory, where .criu/criu and "
+                    + "native/target/bin are) is not set; run ssi through scripts/ssi.sh");
+        }
+        List<String> line = new ArrayList<>(List.of("setsid", Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        line.addAll(JVM_OPTIONS);
+        line.addAll(List.of("-Dssi.root=" + root, "-cp", System.getProperty("java.class.path"), Ssid.class.getName(),
+                config.toString()));
+        return line;
+    }
+
+    /**
+     * Whether this process is the ssid started with this configuration (and not a stranger that
+     * got its pid). Read from /proc, as ProcessHandle.Info cuts a long command line short.
+     */
+    static boolean runs(ProcessHandle process, Path config) {
+        try {
+            String commandLine = new String(Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline")),
+                    StandardCharsets.UTF_8);
+            return commandLine.endsWith("\0" + config + "\0");
+        } catch (IOException e) {
+            return false; // It has gone meanwhile.
+        }
+    }
+}
