@@ -24,11 +24,35 @@ public final class Balancer {
 
     public List<Decision> decide(NodeState self, PoolView view, TransferCost cost, long nowMillis,
                                  RandomGenerator random) {
+        if (!mayMoveAny(self, cost, nowMillis)) {
+            return List.of();
+        }
         Destinations destinations = new Destinations(self.node(), view, policy);
         Round round = new Round(self, destinations, cost, random);
         round.usherMemory();
         round.balanceLoad(nowMillis);
         return round.decisions;
+    }
+
+    /**
+     * Whether any job here could move now, whatever the peers offer: the node is short of
+     * memory, or some job's remaining time here alone outweighs the least a move could cost.
+     * A cheap test that lets the caller skip gathering the pool's view.
+     */
+    public boolean mayMoveAny(NodeState self, TransferCost cost, long nowMillis) {
+        if (self.vector().freeMemoryBytes() < policy.lowWatermarkBytes(self.vector())) {
+            return true;
+        }
+        CpuShares shares = CpuShares.of(self.vector());
+        for (JobInfo job : self.jobs()) {
+            double rate = self.isGuest(job) ? shares.perGuestJob() : shares.perHomeJob();
+            boolean worthIt = rate <= 0
+                    || job.workDoneSeconds() / rate >= (1 + policy.gainOverCost()) * cost.minimumSeconds(job.memoryBytes());
+            if (worthIt && withinBudget(job, nowMillis) && job.cpuFraction() >= policy.cpuBoundFraction()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean withinBudget(JobInfo job, long nowMillis) {

@@ -34,6 +34,11 @@ public record TransferCost(double fixedSeconds, double dumpBytesPerSecond,
         return fixedSeconds + memoryBytes / streaming + memoryBytes / restoreBytesPerSecond;
     }
 
+    /** The least a move of {@code memoryBytes} can cost, to any destination: dump and restore. */
+    public double minimumSeconds(long memoryBytes) {
+        return fixedSeconds + memoryBytes / dumpBytesPerSecond + memoryBytes / restoreBytesPerSecond;
+    }
+
     public TransferCost withMeasuredLink(NodeId destination, double bytesPerSecond) {
         if (!(bytesPerSecond > 0)) {
             throw new IllegalArgumentException("link rate must be positive");

@@ -21,7 +21,7 @@ public record GossipConfig(long intervalMillis, int fanout, int windowSize, int 
         }
     }
 
-    /** MOSIX's infod sends a 20-entry window every 0.5 s; ssi sends 16 entries to 2 peers every second. */
+    /** MOSIX's infod sends a 20-entry window to one node every 0.5 s; ssi sends 16 entries to 2 peers every second. */
     public static GossipConfig defaults() {
         return new GossipConfig(1_000, 2, 16, 256, 15_000, 60_000);
     }

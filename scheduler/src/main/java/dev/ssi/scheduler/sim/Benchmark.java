@@ -131,8 +131,8 @@ public final class Benchmark {
     private record Options(int nodes, double arrivalSeconds, double[] loads, int[] stalenessSizes, int threads,
                            Path out) {
         static Options parse(String[] args) {
-            int nodes = 1000;
-            double arrival = 900;
+            int nodes = SimConfig.benchmark(0).nodes();
+            double arrival = SimConfig.benchmark(0).arrivalSeconds();
             double[] loads = {0.4, 0.6, 0.8};
             int[] sizes = {10, 100, 1000, 10000};
             int threads = 2;

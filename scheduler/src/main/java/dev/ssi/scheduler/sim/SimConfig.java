@@ -23,8 +23,9 @@ public record SimConfig(int nodes, double workstationFraction, double load, doub
                         double ownerPresentMeanSeconds, long seed, double balanceIntervalSeconds,
                         GossipConfig gossip, MigrationPolicy policy, TransferCost transfer) {
 
+    /** The benchmark's pool at the given load (size chosen so that all runs take minutes on 2 cores). */
     public static SimConfig benchmark(double load) {
-        return new SimConfig(1000, 0.2, load, 1200, 3000, 6, 1800, 600, 42, 2,
+        return new SimConfig(300, 0.2, load, 600, 3000, 6, 1800, 600, 42, 2,
                 GossipConfig.defaults(), MigrationPolicy.defaults(), TransferCost.lanDefaults());
     }
 

@@ -53,7 +53,11 @@ final class SsiMigration implements Strategy {
                 evacuate(sim, node, sim.state(node));
                 evacuate(sim, node, new NodeState(node.vector(), node.frozen.stream().map(SimJob::info).toList()));
             } else if (!node.running.isEmpty()) {
-                List<Decision> decisions = balancer.decide(sim.state(node), sim.view(node),
+                NodeState state = sim.state(node);
+                if (!balancer.mayMoveAny(state, sim.config().transfer(), sim.nowMillis())) {
+                    continue;
+                }
+                List<Decision> decisions = balancer.decide(state, sim.view(node),
                         sim.config().transfer(), sim.nowMillis(), sim.random());
                 for (Decision decision : decisions) {
                     sim.migrate(sim.job(node, decision.job()), sim.node(decision.destination()));

@@ -39,7 +39,7 @@ final class Tables {
 
     static String staleness(List<StalenessStudy.Row> rows) {
         StringBuilder out = new StringBuilder();
-        out.append("| nodes | peers known (alive) | mean age (s) | p95 age (s) | mean age of freshest 16 (s) "
+        out.append("| nodes | peers known (alive) | mean age (s) | p95 age (s) | mean age of freshest window (s) "
                 + "| entries sent per node per interval |\n");
         out.append("|---:|---:|---:|---:|---:|---:|\n");
         for (StalenessStudy.Row r : rows) {
