@@ -11,7 +11,9 @@ import dev.ssi.daemon.pool.PoolDaemons;
 import dev.ssi.daemon.pool.PoolSpec;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -90,10 +92,10 @@ class PoolSystemTest {
         writeWords(input, 16_000_000);
         List<String> xz = List.of("xz", "-6", "-T1", "-c", input.toString());
         Process local = new ProcessBuilder(xz).start();
-        CompletableFuture<byte[]> expected = CompletableFuture.supplyAsync(() -> readAll(local));
+        CompletableFuture<byte[]> expected = CompletableFuture.supplyAsync(() -> readAll(local.getInputStream()));
 
         Process run = ssiRun(xz.toArray(String[]::new));
-        CompletableFuture<byte[]> moved = CompletableFuture.supplyAsync(() -> readAll(run));
+        CompletableFuture<byte[]> moved = CompletableFuture.supplyAsync(() -> readAll(run.getInputStream()));
         String job = awaitJob();
         Cli migrated = ssi("migrate", job, "h1");
         assertEquals(0, migrated.exit, migrated.err);
@@ -218,15 +220,11 @@ class PoolSystemTest {
         }
     }
 
-    private static byte[] readAll(Process process) {
-        return readAll(process.getInputStream());
-    }
-
-    private static byte[] readAll(java.io.InputStream in) {
+    private static byte[] readAll(InputStream in) {
         try (in) {
             return in.readAllBytes();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }

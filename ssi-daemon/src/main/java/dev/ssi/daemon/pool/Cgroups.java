@@ -96,9 +96,9 @@ abstract class Cgroups {
         for (Path dir : poolDirs(pool)) {
             if (Files.isDirectory(dir)) {
                 for (Path host : children(dir)) {
-                    removeDir(host);
+                    removeDir(host, () -> killAll(pool));
                 }
-                removeDir(dir);
+                removeDir(dir, () -> killAll(pool));
             }
         }
     }
@@ -166,8 +166,12 @@ abstract class Cgroups {
         }
     }
 
-    /** rmdir, retried while the kernel still counts processes that have just died. */
-    private static void removeDir(Path dir) {
+    /**
+     * rmdir, retried while the kernel still counts processes that have just died; {@code sweep}
+     * before each retry kills any that joined after the first sweep (one that was starting as
+     * down began).
+     */
+    private static void removeDir(Path dir, Runnable sweep) {
         long deadline = System.nanoTime() + KILL_DEADLINE.toNanos();
         while (true) {
             try {
@@ -177,6 +181,7 @@ abstract class Cgroups {
                 if (System.nanoTime() > deadline) {
                     throw new PoolException("cannot remove cgroup " + dir + ": " + e.getMessage(), e);
                 }
+                sweep.run();
                 pause();
             }
         }

@@ -206,6 +206,7 @@ public final class LocalPool {
         state.write(dir);
         Network.createBridge(names);
         cgroups.createPool(names.cgroup());
+        // The whole machine's cores: uncapped, yet in a cgroup, so that down finds all that ran there.
         cgroups.createHost(names.cgroup(), WORKSTATION, Runtime.getRuntime().availableProcessors());
         for (int index = 1; index <= state.spec().hosts(); index++) {
             PoolHost host = host(index);
