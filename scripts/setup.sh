@@ -25,15 +25,36 @@ fi
 
 criu_works() { "$1" check >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -qE 'Version: ([4-9]|[1-9][0-9])\.'; }
 
-if [ -x "$wrapper" ] && criu_works "$wrapper"; then
+# Every criu run goes through the wrapper, which sets CRIU_FAULT=130: CRIU then leaves its
+# parasite by tracing syscalls, not through a hardware breakpoint. In some VMs (Firecracker
+# here) debug-register breakpoints never fire and every dump would hang (see DESIGN.md).
+write_wrapper() { # $1: the command line that runs the real criu
+  mkdir -p "$prefix"
+  rm -f "$wrapper"
+  printf '#!/bin/sh\nexport CRIU_FAULT=130\nexec %s "$@"\n' "$1" >"$wrapper"
+  chmod +x "$wrapper"
+}
+
+if [ -x "$wrapper" ] && grep -q CRIU_FAULT=130 "$wrapper" && criu_works "$wrapper"; then
   log "CRIU ready: $("$wrapper" --version | head -1) ($wrapper)"
   exit 0
 fi
 if command -v criu >/dev/null && criu_works "$(command -v criu)"; then
-  mkdir -p "$prefix"
-  ln -sf "$(command -v criu)" "$wrapper"
+  write_wrapper "$(command -v criu)"
   log "CRIU ready: system $(criu --version | head -1)"
   exit 0
+fi
+
+private_criu() {
+  local p="$prefix/root"
+  write_wrapper "$p/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 --library-path $p/usr/lib/x86_64-linux-gnu:$p/lib/x86_64-linux-gnu $p/usr/sbin/criu"
+}
+if [ -x "$prefix/root/usr/sbin/criu" ]; then
+  private_criu
+  if criu_works "$wrapper"; then
+    log "CRIU ready: $("$wrapper" --version | head -1) ($wrapper)"
+    exit 0
+  fi
 fi
 
 # The mirror the system's own apt sources already name (deb822 or one-line format).
@@ -63,12 +84,6 @@ rm -rf "$prefix/root"
 mkdir -p "$prefix/root"
 for deb in "$apt_dir/debs"/*.deb; do dpkg -x "$deb" "$prefix/root"; done
 
-cat >"$wrapper" <<WRAP
-#!/bin/sh
-p="$prefix/root"
-exec "\$p/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" \\
-  --library-path "\$p/usr/lib/x86_64-linux-gnu:\$p/lib/x86_64-linux-gnu" "\$p/usr/sbin/criu" "\$@"
-WRAP
-chmod +x "$wrapper"
+private_criu
 criu_works "$wrapper" || { log "CRIU from Debian 13 does not pass 'criu check':"; "$wrapper" check || true; exit 1; }
 log "CRIU ready: $("$wrapper" --version | head -1) ($wrapper)"

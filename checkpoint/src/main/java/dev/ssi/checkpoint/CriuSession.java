@@ -22,6 +22,12 @@ final class CriuSession implements AutoCloseable {
     /** criu's own descriptor for the socket, as runc does it. */
     private static final int SWRK_FD = 3;
     private static final long EXIT_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /**
+     * CRIU's switch (fault code 130) to leave the parasite by tracing syscalls instead of through
+     * a hardware breakpoint. In some VMs (Firecracker among them) debug-register breakpoints never
+     * fire, and CRIU would wait for that trap forever; the syscall path works everywhere.
+     */
+    static final Map<String, String> NO_BREAKPOINTS = Map.of("CRIU_FAULT", "130");
 
     private final SeqPacketSocket socket;
     private final int criuPid;
@@ -49,7 +55,10 @@ final class CriuSession implements AutoCloseable {
         SeqPacketSocket theirs = pair[1];
         try {
             ours.receiveTimeout(answerTimeout);
-            Spawn spawn = Spawn.of(criu.toString(), "swrk", Integer.toString(SWRK_FD)).fd(SWRK_FD, theirs.fd());
+            Map<String, String> environment = new java.util.HashMap<>(System.getenv());
+            environment.putAll(NO_BREAKPOINTS);
+            Spawn spawn = Spawn.of(criu.toString(), "swrk", Integer.toString(SWRK_FD)).fd(SWRK_FD, theirs.fd())
+                    .environment(environment);
             inherited.forEach(spawn::fd);
             int pid = spawn.start();
             return new CriuSession(ours, pid, step);
