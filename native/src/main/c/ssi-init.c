@@ -1,7 +1,7 @@
 /*
  * ssi-init: the pid-1 shim of an ssi job.
  *
- *   ssi-init [--umask OCTAL] [--] CMD [ARGS...]
+ *   ssi-init [--umask OCTAL] [--status-fd FD] [--] CMD [ARGS...]
  *
  * The launcher unshares PID, UTS and IPC namespaces and forks the shim, which is pid 1 there.
  * The shim leads its own session (CRIU dumps a PID namespace only from its init, and requires
@@ -10,6 +10,12 @@
  * with CMD's status. A namespace's init cannot die of a signal sent to itself, so the shim
  * reports death by signal N as exit status 128+N (the shell's convention); the launcher, an
  * ordinary process, turns that back into death by signal N.
+ *
+ * With --status-fd, pid 1 writes how CMD ended ("exit CODE\n" or "signal SIG\n") to FD just
+ * before it exits, and nobody else keeps FD open: whoever holds the other end of that pipe
+ * learns the job's status even when it is not the parent of pid 1 (after a restore elsewhere,
+ * or after the daemon that started the job was restarted). End-of-file without a status means
+ * pid 1 was killed (SIGKILL from outside is the only signal that can kill it).
  *
  * The launcher keeps no copy of the job's stdio, so whoever reads the job's output sees EOF
  * exactly when the job is gone. Its own status: 125 when it cannot start the shim; the shim
@@ -31,6 +37,9 @@
 
 static const int forwarded_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
 #define FORWARDED_COUNT (sizeof forwarded_signals / sizeof forwarded_signals[0])
+
+/* Where pid 1 reports the job's end, or -1. */
+static int status_fd = -1;
 
 /* Positive: a pid; negative: a process group. */
 static volatile sig_atomic_t forward_target;
@@ -79,6 +88,25 @@ static int exit_code_of(int status) {
     return 128 + WTERMSIG(status);
 }
 
+/* pid 1's end: the status goes to status_fd first, then the exit code that stands for it. */
+static void init_exit(int status) {
+    if (status_fd >= 0) {
+        char line[32];
+        int n = WIFEXITED(status) ? snprintf(line, sizeof line, "exit %d\n", WEXITSTATUS(status))
+                                  : snprintf(line, sizeof line, "signal %d\n", WTERMSIG(status));
+        ssize_t written;
+        do {
+            written = write(status_fd, line, (size_t)n);
+        } while (written < 0 && errno == EINTR);
+    }
+    _exit(exit_code_of(status));
+}
+
+static void init_fail(const char *what) {
+    perror(what);
+    init_exit(SHIM_FAILED << 8);
+}
+
 static void die_of_signal(int sig) {
     signal(sig, SIG_DFL);
     sigset_t set;
@@ -108,15 +136,11 @@ static void exec_job(char **argv) {
 
 /* pid 1 of the job's namespace. */
 static void run_init(char **argv) {
-    if (setsid() < 0) {
-        perror("ssi-init: setsid");
-        _exit(SHIM_FAILED);
-    }
+    if (setsid() < 0)
+        init_fail("ssi-init: setsid");
     pid_t job = fork();
-    if (job < 0) {
-        perror("ssi-init: fork");
-        _exit(SHIM_FAILED);
-    }
+    if (job < 0)
+        init_fail("ssi-init: fork");
     if (job == 0)
         exec_job(argv);
     setpgid(job, job);
@@ -127,9 +151,9 @@ static void run_init(char **argv) {
         int status;
         pid_t reaped = wait_for(-1, &status);
         if (reaped == job)
-            _exit(exit_code_of(status));
+            init_exit(status);
         if (reaped < 0)
-            _exit(SHIM_FAILED);
+            init_fail("ssi-init: waitpid");
     }
 }
 
@@ -143,7 +167,7 @@ static void detach_stdio(void) {
 }
 
 static int usage(void) {
-    fprintf(stderr, "usage: ssi-init [--umask OCTAL] [--] CMD [ARGS...]\n");
+    fprintf(stderr, "usage: ssi-init [--umask OCTAL] [--status-fd FD] [--] CMD [ARGS...]\n");
     return 2;
 }
 
@@ -157,6 +181,17 @@ int main(int argc, char **argv) {
             return 2;
         }
         umask((mode_t)mask);
+        first += 2;
+    }
+    if (first + 1 < argc && strcmp(argv[first], "--status-fd") == 0) {
+        char *end;
+        long fd = strtol(argv[first + 1], &end, 10);
+        if (*end != '\0' || fd < 3 || fd > 1023 || fcntl((int)fd, F_GETFD) < 0) {
+            fprintf(stderr, "ssi-init: --status-fd wants an open descriptor above 2, not '%s'\n", argv[first + 1]);
+            return 2;
+        }
+        status_fd = (int)fd;
+        fcntl(status_fd, F_SETFD, FD_CLOEXEC);
         first += 2;
     }
     if (first < argc && strcmp(argv[first], "--") == 0)
@@ -178,6 +213,8 @@ int main(int argc, char **argv) {
         run_init(argv + first);
 
     detach_stdio();
+    if (status_fd >= 0)
+        close(status_fd);
     forward_signals_to(init);
     set_forwarded_mask(SIG_UNBLOCK);
 

@@ -104,6 +104,43 @@ class InitShimTest {
         assertEquals(0, p.waitFor(10, TimeUnit.SECONDS) ? p.exitValue() : -1);
     }
 
+    /** The shell opens the status file as descriptor 3 and hands it to the shim. */
+    private String statusReported(String job) throws Exception {
+        Path status = Files.createTempFile("ssi-status", ".txt");
+        try {
+            Process p = new ProcessBuilder("sh", "-c", "exec 3>\"$0\"; exec \"$1\" --status-fd 3 -- sh -c \"$2\"",
+                    status.toString(), SHIM.toString(), job).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            started.add(p);
+            p.waitFor();
+            return Files.readString(status);
+        } finally {
+            Files.delete(status);
+        }
+    }
+
+    @Test
+    void reportsTheExitCodeOnTheStatusDescriptor() throws Exception {
+        assertEquals("exit 3\n", statusReported("exit 3"));
+    }
+
+    @Test
+    void reportsDeathBySignalOnTheStatusDescriptor() throws Exception {
+        assertEquals("signal 15\n", statusReported("kill -TERM $$"));
+    }
+
+    @Test
+    void theJobDoesNotInheritTheStatusDescriptor() throws Exception {
+        assertEquals("exit 1\n", statusReported("test -e /proc/self/fd/3 && exit 0; exit 1"));
+    }
+
+    @Test
+    void statusDescriptorMustBeOpen() throws Exception {
+        Process p = new ProcessBuilder(SHIM.toString(), "--status-fd", "77", "true").redirectErrorStream(true).start();
+        started.add(p);
+        assertTrue(firstLine(p).contains("--status-fd wants an open descriptor above 2, not '77'"));
+        assertEquals(2, p.waitFor());
+    }
+
     @Test
     void setsTheUmaskAskedFor() throws Exception {
         Process p = new ProcessBuilder(SHIM.toString(), "--umask", "027", "--", "sh", "-c", "umask").start();
