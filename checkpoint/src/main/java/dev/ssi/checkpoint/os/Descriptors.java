@@ -16,6 +16,15 @@ public final class Descriptors {
         }
     }
 
+    /** /dev/null, open for reading and writing, close-on-exec: stdio for a child that must hold nothing of ours. */
+    public static int openDevNull() throws OsException {
+        try {
+            return LibC.INSTANCE.open("/dev/null", LibC.O_RDWR | LibC.O_CLOEXEC);
+        } catch (LastErrorException e) {
+            throw new OsException("open /dev/null", e);
+        }
+    }
+
     /** A close-on-exec copy of {@code fd} numbered at least {@code lowest}. */
     static int duplicateAtLeast(int fd, int lowest) throws OsException {
         try {

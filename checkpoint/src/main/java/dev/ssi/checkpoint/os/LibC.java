@@ -14,11 +14,16 @@ interface LibC extends Library {
     int SOCK_SEQPACKET = 5;
     int SOCK_CLOEXEC = 0x80000;
     int O_RDONLY = 0;
+    int O_RDWR = 2;
     int O_DIRECTORY = 0x10000;
     int O_CLOEXEC = 0x80000;
     int F_DUPFD_CLOEXEC = 1030;
     int MSG_PEEK = 0x2;
     int MSG_TRUNC = 0x20;
+    int MSG_CTRUNC = 0x8;
+    int MSG_NOSIGNAL = 0x4000;
+    int MSG_CMSG_CLOEXEC = 0x40000000;
+    int SCM_RIGHTS = 1;
     int EINTR = 4;
     int EAGAIN = 11;
     int SOL_SOCKET = 1;
@@ -34,6 +39,14 @@ interface LibC extends Library {
     int SIGSET_SIZE = 128;
 
     int socketpair(int domain, int type, int protocol, int[] sv) throws LastErrorException;
+
+    int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    int connect(int fd, Pointer address, int length) throws LastErrorException;
+
+    long sendmsg(int fd, Pointer message, int flags) throws LastErrorException;
+
+    long recvmsg(int fd, Pointer message, int flags) throws LastErrorException;
 
     int pipe2(int[] fds, int flags) throws LastErrorException;
 
