@@ -1,0 +1,122 @@
+package dev.ssi.daemon.journal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import dev.ssi.daemon.journal.JournalEntries.Acked;
+import dev.ssi.daemon.journal.JournalEntries.Chunk;
+import dev.ssi.daemon.journal.JournalEntries.Entry;
+import dev.ssi.daemon.journal.JournalEntries.Hosted;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The journal on a real Chronicle Queue: what was appended is there after a reopen, a kill -9 or a compaction. */
+@Timeout(60)
+class JournalTest {
+    @TempDir
+    Path state;
+
+    static Entry chunk(String job, long seq, String text) {
+        return Entry.newBuilder().setChunk(Chunk.newBuilder().setJob(job).setEpoch(0).setSeq(seq)
+                .setData(ByteString.copyFromUtf8(text))).build();
+    }
+
+    static Entry hosted(String job) {
+        return Entry.newBuilder().setHosted(Hosted.newBuilder().setJob(job).setHome("ws").setEpoch(0)
+                .addArgv("true").setRoot(42).setKeeperName(job.replace('/', '-'))).build();
+    }
+
+    private List<Entry> replayed() throws Exception {
+        List<Entry> all = new ArrayList<>();
+        try (Journal journal = Journal.open(state)) {
+            journal.replay(all::add);
+        }
+        return all;
+    }
+
+    @Test
+    void entriesComeBackInOrderAfterAReopen() throws Exception {
+        try (Journal journal = Journal.open(state)) {
+            journal.append(hosted("ws/1"));
+            for (int i = 0; i < 100; i++) {
+                journal.append(chunk("ws/1", i, "line " + i + "\n"));
+            }
+        }
+        List<Entry> all = replayed();
+        assertEquals(101, all.size());
+        assertEquals(hosted("ws/1"), all.get(0));
+        assertEquals(chunk("ws/1", 99, "line 99\n"), all.get(100));
+    }
+
+    @Test
+    void anEntryAppendedSurvivesTheProcessBeingKilled() throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-") || a.startsWith("-Dchronicle")).toList());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), JournalWriter.class.getName(),
+                state.toString(), "250"));
+        Process writer = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.equals("appended")) {
+                // Chronicle's own start-up lines.
+            }
+            assertEquals("appended", line);
+        }
+        writer.destroyForcibly();
+        assertTrue(writer.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(137, writer.exitValue(), "killed by SIGKILL, nothing closed");
+        assertEquals(250, replayed().size());
+    }
+
+    @Test
+    void compactionKeepsWhatStillMattersAndDropsTheRest() throws Exception {
+        JournalState state0 = new JournalState();
+        Journal journal = Journal.open(state);
+        List<Entry> written = List.of(hosted("ws/1"), chunk("ws/1", 0, "a"), chunk("ws/1", 1, "b"),
+                Entry.newBuilder().setAcked(Acked.newBuilder().setJob("ws/1").setEpoch(0).setNextSeq(1)).build(),
+                hosted("ws/2"), Entry.newBuilder().setForgotten(JournalEntries.Forgotten.newBuilder().setJob("ws/2")).build());
+        written.forEach(journal::append);
+        written.forEach(state0::apply);
+        journal = Journal.compact(state, journal, state0.live());
+        journal.close();
+
+        JournalState after = new JournalState();
+        replayed().forEach(after::apply);
+        assertEquals(java.util.Set.of("ws/1"), after.hosted().keySet());
+        assertEquals(java.util.Set.of(1L), after.hosted().get("ws/1").unacked().keySet());
+        assertEquals(2, after.hosted().get("ws/1").nextSeq());
+        assertFalse(Files.exists(state.resolve("journal.next")) || Files.exists(state.resolve("journal.old")));
+    }
+
+    @Test
+    void aCompactionCutShortByACrashLeavesOneWholeJournal() throws Exception {
+        try (Journal journal = Journal.open(state)) {
+            journal.append(hosted("ws/1"));
+        }
+        // As if the crash came between the two renames: only the new journal is there.
+        Files.move(state.resolve("journal"), state.resolve("journal.next"));
+        assertEquals(List.of(hosted("ws/1")), replayed());
+    }
+
+    @Test
+    void chronicleNeverWritesItsAnalyticsIdentifier() throws Exception {
+        try (Journal journal = Journal.open(state)) {
+            journal.append(hosted("ws/1"));
+        }
+        assertEquals("true", System.getProperty("chronicle.analytics.disable"), "the JVM runs with analytics off");
+        assertFalse(Files.exists(Path.of(System.getProperty("user.home"), ".chronicle.analytics.client.id")),
+                "no analytics client id was written");
+    }
+}
