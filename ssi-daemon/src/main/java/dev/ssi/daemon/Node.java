@@ -3,21 +3,31 @@ package dev.ssi.daemon;
 import dev.ssi.checkpoint.Criu;
 import dev.ssi.checkpoint.CriuException;
 import dev.ssi.checkpoint.os.ExitStatus;
-import dev.ssi.daemon.home.HomeLink;
 import dev.ssi.daemon.home.HomeJob;
+import dev.ssi.daemon.home.HomeLink;
 import dev.ssi.daemon.home.HomeOutput;
 import dev.ssi.daemon.home.LocalHomeLink;
 import dev.ssi.daemon.home.RemoteHomeLink;
+import dev.ssi.daemon.job.DescriptorKeeper;
 import dev.ssi.daemon.job.HostedJob;
+import dev.ssi.daemon.job.HostedJobs;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.job.JobSpec;
 import dev.ssi.daemon.job.RunningJob;
+import dev.ssi.daemon.journal.Journal;
+import dev.ssi.daemon.journal.JournalEntries.Entry;
+import dev.ssi.daemon.journal.JournalEntries.Submitted;
+import dev.ssi.daemon.journal.JournalState;
+import dev.ssi.daemon.migration.Committer;
 import dev.ssi.daemon.migration.MigrationException;
 import dev.ssi.daemon.migration.MigrationSource;
 import dev.ssi.daemon.migration.MigrationTarget;
+import dev.ssi.daemon.migration.Outgoings;
+import dev.ssi.daemon.migration.PeerMessages.Fate;
 import dev.ssi.daemon.migration.PeerMessages.Move;
 import dev.ssi.daemon.migration.PeerMessages.Moved;
 import dev.ssi.daemon.migration.PeerMessages.Offer;
+import dev.ssi.daemon.migration.PeerMessages.OutputAck;
 import dev.ssi.daemon.migration.PeerMessages.Signal;
 import dev.ssi.daemon.migration.PeerProtocol;
 import dev.ssi.transport.NodeId;
@@ -38,41 +48,48 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One node of the pool: the home of the jobs submitted here, the host of the jobs running here,
- * and both ends of their migrations. Output of a job comes home wherever the job runs.
+ * and both ends of their migrations. Output of a job comes home wherever the job runs. What it
+ * hosts and every migration step is journaled; a restarted node takes its jobs over again.
  */
 public final class Node implements AutoCloseable {
+    private static final long TIMER_PERIOD_MILLIS = 1000;
+
     private final TransportNode transport;
-    private final Criu criu;
     private final Path shim;
+    private final Journal journal;
+    private final DescriptorKeeper keeper;
     private final ExecutorService work = Executors.newCachedThreadPool(daemonThreads("ssi-work"));
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("ssi-timer"));
     private final Map<NodeId, InetSocketAddress> directory = new ConcurrentHashMap<>();
-    private final Map<JobId, HostedJob> hosted = new ConcurrentHashMap<>();
     private final Map<JobId, HomeJob> homed = new ConcurrentHashMap<>();
     private final AtomicLong jobNumbers = new AtomicLong();
+    private final HostedJobs hosted;
+    private final Outgoings outgoings;
+    private final Committer committer;
     private final MigrationSource source;
-    private final int maxGuests;
+    private final MigrationTarget target;
 
-    private Node(TransportNode transport, Criu criu, Path shim, Path state, int maxGuests) throws CriuException {
+    private Node(TransportNode transport, Criu criu, Path shim, Path state, int maxGuests, Journal journal,
+            DescriptorKeeper keeper) throws CriuException {
         this.transport = transport;
-        this.criu = criu;
         this.shim = shim;
-        this.maxGuests = maxGuests;
-        this.source = new MigrationSource(criu, state.resolve("outgoing"), criu.fingerprint().cpuinfoImage());
-        new MigrationTarget(criu, state.resolve("incoming"), work, job -> guestCount() < maxGuests, this::arrived)
-                .register(transport);
-        transport.onMessage(PeerProtocol.OUTPUT, (from, m) -> home(m.getJob()).output().chunk(m.getEpoch(),
-                m.getSeq(), m.getData().toByteArray()));
-        transport.onMessage(PeerProtocol.OUTPUT_END, (from, m) -> home(m.getJob()).output().end(m.getEpoch(),
-                m.getChunks()));
-        transport.onMessage(PeerProtocol.EXIT, (from, m) -> home(m.getJob()).output().exited(m.getEpoch(),
-                m.getSignal() != 0 ? ExitStatus.killedBy(m.getSignal()) : ExitStatus.exited(m.getCode())));
-        transport.onMessage(PeerProtocol.ARRIVED, (from, m) -> home(m.getJob()).arrived(from, m.getEpoch(),
-                Instant.now()));
+        this.journal = journal;
+        this.keeper = keeper;
+        this.hosted = new HostedJobs(transport.id(), journal, keeper, this::linkTo);
+        this.outgoings = new Outgoings(journal);
+        this.committer = new Committer(outgoings, timer, this::connectQuietly);
+        this.source = new MigrationSource(criu, state.resolve("outgoing"), criu.fingerprint().cpuinfoImage(), outgoings,
+                committer);
+        this.target = new MigrationTarget(criu, state.resolve("incoming"), work, new MigrationTarget.Context(journal,
+                keeper, job -> hosted.guests() < maxGuests, this::runsInEpoch, this::arrived, this::connectQuietly));
+        target.register(transport);
+        registerHomeSide();
         transport.onCall(PeerProtocol.MOVE, (from, m) -> CompletableFuture.supplyAsync(() -> {
             try {
                 return migrate(new JobId(m.getJob()), NodeId.of(m.getDestination()));
@@ -80,20 +97,88 @@ public final class Node implements AutoCloseable {
                 throw new RefusedException(e.getMessage());
             }
         }, work));
+        transport.onCall(PeerProtocol.FATE, (from, ref) -> CompletableFuture.completedFuture(
+                Fate.newBuilder().setOutcome(outgoings.fate(new JobId(ref.getJob()), ref.getEpoch())).build()));
         transport.onMessage(PeerProtocol.SIGNAL, (from, m) -> signalHere(new JobId(m.getJob()), m.getSignal()));
+        transport.onMessage(PeerProtocol.OUTPUT_ACK, (from, m) -> hosted.outbox().acknowledged(new JobId(m.getJob()),
+                m.getEpoch(), m.getNextSeq(), m.getEndSeen(), m.getExitSeen()));
     }
 
+    /** Output, its end and the exit status arrive from wherever a job whose home is here runs; each is acknowledged. */
+    private void registerHomeSide() {
+        transport.onMessage(PeerProtocol.OUTPUT, (from, m) -> homeOutput(m.getJob()).ifPresent(out -> {
+            out.chunk(m.getEpoch(), m.getSeq(), m.getData().toByteArray());
+            acknowledge(from, m.getJob(), m.getEpoch(), out);
+        }));
+        transport.onMessage(PeerProtocol.OUTPUT_END, (from, m) -> homeOutput(m.getJob()).ifPresent(out -> {
+            out.end(m.getEpoch(), m.getChunks());
+            acknowledge(from, m.getJob(), m.getEpoch(), out);
+        }));
+        transport.onMessage(PeerProtocol.EXIT, (from, m) -> homeOutput(m.getJob()).ifPresent(out -> {
+            out.exited(m.getEpoch(), m.getSignal() != 0 ? ExitStatus.killedBy(m.getSignal()) : ExitStatus.exited(m.getCode()));
+            acknowledge(from, m.getJob(), m.getEpoch(), out);
+        }));
+        transport.onMessage(PeerProtocol.ARRIVED, (from, m) -> {
+            HomeJob job = homed.get(new JobId(m.getJob()));
+            if (job != null) {
+                job.arrived(from, m.getEpoch(), Instant.now());
+            }
+        });
+    }
+
+    private java.util.Optional<HomeOutput> homeOutput(String job) {
+        return java.util.Optional.ofNullable(homed.get(new JobId(job))).map(HomeJob::output);
+    }
+
+    private void acknowledge(NodeId host, String job, int epoch, HomeOutput out) {
+        HomeOutput.Ack ack = out.ack(epoch);
+        connectQuietly(host).thenCompose(peer -> peer.send(PeerProtocol.OUTPUT_ACK, OutputAck.newBuilder().setJob(job)
+                .setEpoch(epoch).setNextSeq(ack.nextSeq()).setEndSeen(ack.endSeen()).setExitSeen(ack.exitSeen()).build()))
+                .exceptionally(failure -> null); // The host sends it again.
+    }
+
+    /**
+     * Starts the node on {@code state}: replays its journal, takes back from its keeper the pipes
+     * of the jobs it hosted before a restart, and takes those jobs over.
+     */
     public static Node start(NodeIdentity identity, TransportConfig config, Criu criu, Path shim, Path state,
             int maxGuests) throws IOException, CriuException, InterruptedException {
         Files.createDirectories(state.resolve("outgoing"));
         Files.createDirectories(state.resolve("incoming"));
-        TransportNode transport = TransportNode.start(identity, config);
+        Journal journal = Journal.open(state);
+        JournalState replayed = new JournalState();
+        journal.replay(replayed::apply);
+        journal = Journal.compact(state, journal, replayed.live());
+        DescriptorKeeper keeper;
         try {
-            return new Node(transport, criu, shim, state, maxGuests);
-        } catch (CriuException | RuntimeException e) {
-            transport.close();
+            keeper = DescriptorKeeper.connectOrStart(shim.resolveSibling("ssi-keeper"), state.resolve("keeper.sock"));
+        } catch (IOException e) {
+            journal.close();
             throw e;
         }
+        TransportNode transport = TransportNode.start(identity, config);
+        Node node;
+        try {
+            node = new Node(transport, criu, shim, state, maxGuests, journal, keeper);
+        } catch (CriuException | RuntimeException e) {
+            transport.close();
+            keeper.close();
+            journal.close();
+            throw e;
+        }
+        node.recover(replayed);
+        return node;
+    }
+
+    private void recover(JournalState replayed) throws IOException {
+        jobNumbers.set(replayed.lastJobNumber());
+        new Recovery(hosted, outgoings, committer, target, keeper, this::connectQuietly).run(replayed);
+        timer.scheduleWithFixedDelay(this::tick, TIMER_PERIOD_MILLIS, TIMER_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        hosted.outbox().resendUnacknowledged();
+        target.askAboutWaitingCopies();
     }
 
     public NodeId id() {
@@ -111,10 +196,12 @@ public final class Node implements AutoCloseable {
 
     /** Starts a job here, its home; its output goes to {@code out}. */
     public JobId submit(JobSpec spec, String user, OutputStream out) throws IOException {
-        JobId job = JobId.of(id().value(), jobNumbers.incrementAndGet());
+        long number = jobNumbers.incrementAndGet();
+        journal.append(Entry.newBuilder().setSubmitted(Submitted.newBuilder().setNumber(number)).build());
+        JobId job = JobId.of(id().value(), number);
         RunningJob running = RunningJob.launch(shim, spec);
         homed.put(job, new HomeJob(job, spec.argv(), user, id(), Instant.now(), new HomeOutput(out)));
-        hosted.put(job, HostedJob.host(job, id(), 0, spec.argv(), running, linkTo(id()), () -> hosted.remove(job)));
+        hosted.host(job, id(), 0, spec.argv(), running);
         return job;
     }
 
@@ -162,7 +249,7 @@ public final class Node implements AutoCloseable {
 
     /**
      * Sends a user's signal to a job whose home is here, wherever it runs. A signal that meets
-     * the job in mid-migration is lost (the journal issue makes that window safe).
+     * the job in mid-migration is lost.
      */
     public void signal(JobId job, int signal) throws IOException {
         NodeId where = homeJob(job).where();
@@ -179,14 +266,13 @@ public final class Node implements AutoCloseable {
     }
 
     private void signalHere(JobId job, int signal) {
-        HostedJob hostedJob = hosted.get(job);
-        if (hostedJob != null) {
+        hosted.get(job).ifPresent(hostedJob -> {
             try {
                 hostedJob.running().signal(signal);
             } catch (IOException ignored) {
                 // It ended meanwhile; its exit is on its way home.
             }
-        }
+        });
     }
 
     /** The job whose home is here, or an error naming it. */
@@ -200,21 +286,22 @@ public final class Node implements AutoCloseable {
 
     /** Why a job running here cannot move, or empty when it can (or does not run here). */
     public java.util.Optional<String> pinnedBecause(JobId job) {
-        HostedJob hostedJob = hosted.get(job);
-        return hostedJob == null ? java.util.Optional.empty() : hostedJob.running().pinnedBecause();
+        return hosted.get(job).flatMap(j -> j.running().pinnedBecause());
     }
 
     /** Whether {@code job} runs on this node now. */
     public boolean runs(JobId job) {
-        return hosted.containsKey(job);
+        return hosted.get(job).isPresent();
+    }
+
+    private boolean runsInEpoch(JobId job, int epoch) {
+        return hosted.get(job).filter(j -> j.epoch() == epoch).isPresent();
     }
 
     /** Moves a job running here to {@code destination}; on failure it runs on here and the error says why. */
     public Moved migrate(JobId job, NodeId destination) throws MigrationException {
-        HostedJob hostedJob = hosted.get(job);
-        if (hostedJob == null) {
-            throw new MigrationException("no job " + job + " runs on " + id());
-        }
+        HostedJob hostedJob = hosted.get(job)
+                .orElseThrow(() -> new MigrationException("no job " + job + " runs on " + id()));
         if (destination.equals(id())) {
             throw new MigrationException(job + " already runs on " + destination);
         }
@@ -223,11 +310,13 @@ public final class Node implements AutoCloseable {
             throw new MigrationException(job + " is pinned to " + id() + ": it " + pinned.get());
         }
         Peer peer = connect(destination);
-        hosted.remove(job, hostedJob);
+        if (!hosted.take(job, hostedJob)) {
+            throw new MigrationException(job + " ended or moved meanwhile");
+        }
         try {
             return source.migrate(hostedJob, peer);
         } catch (MigrationException e) {
-            hosted.put(job, hostedJob);
+            hosted.putBack(hostedJob);
             throw e;
         }
     }
@@ -244,25 +333,16 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    private int guestCount() {
-        return (int) hosted.values().stream().filter(j -> !j.home().equals(id())).count();
-    }
-
-    private void arrived(Offer offer, RunningJob running) {
+    private void arrived(Offer offer, RunningJob running) throws IOException {
         JobId job = new JobId(offer.getJob());
         NodeId home = NodeId.of(offer.getHome());
-        HomeLink link = linkTo(home);
-        hosted.put(job, HostedJob.host(job, home, offer.getEpoch() + 1, offer.getArgvList(), running, link,
-                () -> hosted.remove(job)));
-        link.arrived(job, id(), offer.getEpoch() + 1);
-    }
-
-    private HomeJob home(String job) {
-        return homeJob(new JobId(job));
+        int epoch = offer.getEpoch() + 1;
+        hosted.host(job, home, epoch, offer.getArgvList(), running);
+        linkTo(home).arrived(job, id(), epoch);
     }
 
     private HomeLink linkTo(NodeId home) {
-        return home.equals(id()) ? new LocalHomeLink(homed) : new RemoteHomeLink(home, this::connectQuietly);
+        return home.equals(id()) ? new LocalHomeLink(homed, hosted.outbox()) : new RemoteHomeLink(home, this::connectQuietly);
     }
 
     private CompletableFuture<Peer> connectQuietly(NodeId node) {
@@ -272,17 +352,21 @@ public final class Node implements AutoCloseable {
                 : transport.connect(node, address);
     }
 
+    /** Stops serving and kills the jobs it hosts. */
     @Override
     public void close() {
-        hosted.values().forEach(j -> {
+        hosted.all().forEach(j -> {
             try {
                 j.running().kill();
             } catch (IOException ignored) {
                 // Already gone.
             }
         });
+        timer.shutdownNow();
         transport.close();
         work.shutdownNow();
+        keeper.close();
+        journal.close();
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreads(String name) {

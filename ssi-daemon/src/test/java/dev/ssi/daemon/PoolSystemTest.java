@@ -66,7 +66,7 @@ class PoolSystemTest {
 
     @Test
     void numberedLinesComeHomeIntactWhileTheJobTravelsToEachHostAndBack() throws Exception {
-        Process run = ssiRun("sh", "-c", COUNTER.formatted(1000));
+        Process run = ssiRun("sh", "-c", COUNTER.formatted(3000));
         BufferedReader out = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder seen = new StringBuilder();
         String job = readLinesThenFindTheJob(out, seen);
@@ -83,7 +83,7 @@ class PoolSystemTest {
             seen.append(line).append('\n');
         }
         assertEquals(0, run.waitFor());
-        assertEquals(numbers(1000), seen.toString());
+        assertEquals(numbers(3000), seen.toString());
     }
 
     @Test
@@ -111,7 +111,7 @@ class PoolSystemTest {
         h2.destroyForcibly();
         h2.onExit().get(10, TimeUnit.SECONDS);
 
-        Process run = ssiRun("sh", "-c", COUNTER.formatted(400));
+        Process run = ssiRun("sh", "-c", COUNTER.formatted(3000));
         BufferedReader out = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder seen = new StringBuilder();
         String job = readLinesThenFindTheJob(out, seen);
@@ -124,7 +124,7 @@ class PoolSystemTest {
             seen.append(line).append('\n');
         }
         assertEquals(0, run.waitFor());
-        assertEquals(numbers(400), seen.toString());
+        assertEquals(numbers(3000), seen.toString());
     }
 
     private record Cli(int exit, String out, String err) {}

@@ -28,6 +28,11 @@ public final class Pipe implements AutoCloseable {
         return new Pipe(fds[0], fds[1]);
     }
 
+    /** A pipe of which only the read end, {@code fd}, is ours (e.g. taken back from a process that kept it). */
+    public static Pipe ofReadEnd(int fd) {
+        return new Pipe(fd, -1);
+    }
+
     public int readFd() {
         return readFd;
     }

@@ -72,6 +72,25 @@ public final class Processes {
         }
     }
 
+    /**
+     * When {@code pid} started, in clock ticks after boot (field 22 of /proc/PID/stat): with the
+     * pid it names one process for good, as a pid alone may be reused. Empty when it is gone.
+     */
+    public static java.util.OptionalLong startTime(int pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Integer.toString(pid), "stat"));
+            String[] afterName = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return java.util.OptionalLong.of(Long.parseLong(afterName[19]));
+        } catch (java.io.IOException | RuntimeException e) {
+            return java.util.OptionalLong.empty();
+        }
+    }
+
+    /** Whether the process that started at {@code startTime} with this pid is still there (not a zombie). */
+    public static boolean isSame(int pid, long startTime) {
+        return startTime(pid).orElse(-1) == startTime && !hasEnded(pid);
+    }
+
     /** {@code root} and all its descendants, root first. */
     public static List<ProcessHandle> tree(long root) {
         List<ProcessHandle> tree = new ArrayList<>();

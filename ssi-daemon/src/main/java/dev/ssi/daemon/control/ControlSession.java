@@ -70,6 +70,7 @@ final class ControlSession implements Runnable {
                 report.put("total_ms", moved.getTotalMicros() / 1000.0);
                 report.put("frozen_ms", moved.getFrozenMicros() / 1000.0);
                 report.put("image_bytes", moved.getImageBytes());
+                report.put("awaiting_confirmation", moved.getAwaitingConfirmation());
                 reply(out, report);
             }
             case KILL -> {

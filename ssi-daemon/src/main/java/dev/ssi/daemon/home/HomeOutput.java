@@ -9,8 +9,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A job's output as its home delivers it: chunks numbered by epoch (one per place the job ran)
- * and sequence arrive in any order from wherever the job is; they reach the user's stream in
- * order, and the exit status only after the last chunk.
+ * and sequence arrive in any order, and some more than once, from wherever the job is; they
+ * reach the user's stream in order and once, and the exit status only after the last chunk.
+ * What it has is what it acknowledges ({@link #ack}), so that hosts stop sending it again.
  */
 public final class HomeOutput {
     private final OutputStream user;
@@ -26,9 +27,28 @@ public final class HomeOutput {
         this.user = user;
     }
 
+    /** What home has of one epoch: every chunk below {@code nextSeq}; its end; its exit status. */
+    public record Ack(long nextSeq, boolean endSeen, boolean exitSeen) {}
+
     public synchronized void chunk(int chunkEpoch, long chunkSeq, byte[] data) {
-        waiting.put(key(chunkEpoch, chunkSeq), data);
-        drain();
+        boolean delivered = chunkEpoch < epoch || (chunkEpoch == epoch && chunkSeq < seq);
+        if (!delivered) {
+            waiting.put(key(chunkEpoch, chunkSeq), data);
+            drain();
+        }
+    }
+
+    public synchronized Ack ack(int ofEpoch) {
+        long next;
+        if (ofEpoch < epoch) {
+            next = chunksInEpoch.get(ofEpoch);
+        } else {
+            next = ofEpoch == epoch ? seq : 0;
+            while (waiting.containsKey(key(ofEpoch, next))) {
+                next++;
+            }
+        }
+        return new Ack(next, chunksInEpoch.containsKey(ofEpoch), status != null && statusEpoch == ofEpoch);
     }
 
     public synchronized void end(int endedEpoch, long chunks) {

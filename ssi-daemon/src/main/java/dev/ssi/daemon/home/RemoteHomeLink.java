@@ -14,8 +14,13 @@ import dev.ssi.transport.Peer;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
-/** The job runs away from home: its output and exit go home as messages. */
+/**
+ * The job runs away from home: its output and exit go home as messages, sent without waiting;
+ * the outbox sends again what home does not acknowledge, and home puts chunks in order.
+ */
 public final class RemoteHomeLink implements HomeLink {
+    private static final System.Logger LOG = System.getLogger(RemoteHomeLink.class.getName());
+
     private final NodeId home;
     private final Function<NodeId, CompletableFuture<Peer>> connect;
 
@@ -46,8 +51,10 @@ public final class RemoteHomeLink implements HomeLink {
                 .setSignal(status.signal()).build());
     }
 
-    /** Waits until the message is handed to the network, so a job's output leaves in order of reading. */
     private <T> void send(MessageType<T> type, T message) {
-        connect.apply(home).thenCompose(peer -> peer.send(type, message)).join();
+        connect.apply(home).thenCompose(peer -> peer.send(type, message)).exceptionally(failure -> {
+            LOG.log(System.Logger.Level.DEBUG, "cannot reach " + home + " for now: " + failure.getMessage());
+            return null;
+        });
     }
 }

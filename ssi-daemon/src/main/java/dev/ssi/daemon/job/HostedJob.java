@@ -2,13 +2,14 @@ package dev.ssi.daemon.job;
 
 import dev.ssi.checkpoint.os.ExitStatus;
 import dev.ssi.checkpoint.os.OsException;
-import dev.ssi.daemon.home.HomeLink;
 import dev.ssi.transport.NodeId;
+import java.io.IOException;
 import java.util.List;
 
 /**
  * A job running on this node, in its {@code epoch}-th place: its tree, the pump taking its
- * output home, and a watcher that reports its end home — unless it left for another node.
+ * output home through the outbox, and a watcher that reports its end home — unless it left for
+ * another node.
  */
 public final class HostedJob {
     private final JobId id;
@@ -17,40 +18,61 @@ public final class HostedJob {
     private final List<String> argv;
     private final RunningJob running;
     private final OutputPump pump;
+    private final Outbox outbox;
     private volatile boolean leaving;
+    private volatile boolean over;
 
-    private HostedJob(JobId id, NodeId home, int epoch, List<String> argv, RunningJob running, HomeLink link) {
+    private HostedJob(JobId id, NodeId home, int epoch, List<String> argv, RunningJob running, Outbox outbox,
+            long firstSeq) {
         this.id = id;
         this.home = home;
         this.epoch = epoch;
         this.argv = List.copyOf(argv);
         this.running = running;
-        this.pump = OutputPump.start(id, epoch, running.stdout(), link);
+        this.outbox = outbox;
+        this.pump = OutputPump.start(id, epoch, firstSeq, running.stdout(), outbox);
     }
 
-    /** Starts hosting a running (not stopped) job; {@code ended} runs once it ends here for good. */
+    /** What becomes of a hosted job's end: journaled at once, and the job unregistered once its output is all read. */
+    public interface Ending {
+        void statusKnown(HostedJob job, ExitStatus status);
+
+        void over(HostedJob job);
+    }
+
+    /**
+     * Starts hosting a running (not stopped) job whose epoch the outbox has open, its output
+     * numbered from {@code firstSeq}.
+     */
     public static HostedJob host(JobId id, NodeId home, int epoch, List<String> argv, RunningJob running,
-            HomeLink link, Runnable ended) {
-        HostedJob job = new HostedJob(id, home, epoch, argv, running, link);
-        Thread watcher = new Thread(() -> job.watch(link, ended), "exit-" + id);
+            Outbox outbox, long firstSeq, Ending ending) {
+        HostedJob job = new HostedJob(id, home, epoch, argv, running, outbox, firstSeq);
+        Thread watcher = new Thread(() -> job.watch(ending), "exit-" + id);
         watcher.setDaemon(true);
         watcher.start();
         return job;
     }
 
-    private void watch(HomeLink link, Runnable ended) {
+    private void watch(Ending ending) {
         ExitStatus status;
         try {
             status = running.awaitExit();
-        } catch (OsException e) {
+        } catch (IOException e) {
             status = ExitStatus.exited(255);
         }
         if (leaving) {
             return;
         }
+        ending.statusKnown(this, status);
         pump.drained().join();
-        ended.run();
-        link.exited(id, epoch, status);
+        over = true;
+        ending.over(this);
+        outbox.exited(id, epoch, status);
+    }
+
+    /** Whether the job has ended here and all its output was read. */
+    public boolean isOver() {
+        return over;
     }
 
     public JobId id() {
@@ -75,11 +97,12 @@ public final class HostedJob {
 
     /**
      * The commit point of a migration away: the stopped original is killed, its end is not the
-     * job's end, and what it wrote before it stopped has gone home.
+     * job's end, and what it wrote before it stopped is on its way home.
      */
     public void leave() throws OsException {
         leaving = true;
         running.kill();
         pump.drained().join();
+        outbox.left(id, epoch);
     }
 }

@@ -13,16 +13,17 @@ public final class OutputPump {
 
     private OutputPump() {}
 
-    public static OutputPump start(JobId job, int epoch, InputStream output, ChunkSink sink) {
+    /** Reads {@code output} on a thread of its own, numbering its chunks from {@code firstSeq}. */
+    public static OutputPump start(JobId job, int epoch, long firstSeq, InputStream output, ChunkSink sink) {
         OutputPump pump = new OutputPump();
-        Thread t = new Thread(() -> pump.run(job, epoch, output, sink), "output-" + job);
+        Thread t = new Thread(() -> pump.run(job, epoch, firstSeq, output, sink), "output-" + job);
         t.setDaemon(true);
         t.start();
         return pump;
     }
 
-    private void run(JobId job, int epoch, InputStream output, ChunkSink sink) {
-        long seq = 0;
+    private void run(JobId job, int epoch, long firstSeq, InputStream output, ChunkSink sink) {
+        long seq = firstSeq;
         byte[] buf = new byte[CHUNK];
         try (output) {
             for (int n; (n = output.read(buf)) > 0; ) {
@@ -31,11 +32,14 @@ public final class OutputPump {
         } catch (IOException e) {
             // A broken pipe ends the output like end-of-file does; the job's status says the rest.
         }
-        sink.end(job, epoch, seq);
-        drained.complete(seq);
+        try {
+            sink.end(job, epoch, seq);
+        } finally {
+            drained.complete(seq);
+        }
     }
 
-    /** Completes once the pipe reached end-of-file and the end was handed on. */
+    /** Completes, with the number of chunks of the epoch, once the pipe reached end-of-file and the end was handed on. */
     public CompletableFuture<Long> drained() {
         return drained;
     }

@@ -12,77 +12,120 @@ import dev.ssi.checkpoint.os.Processes;
 import dev.ssi.checkpoint.os.Spawn;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A job's process tree on this node, with the ends of its stdio pipes that this node holds:
- * started fresh under ssi-init, or restored from images onto new pipes. stdout and stderr share
- * one pipe, so their order is the order the job wrote them in.
+ * A job's process tree on this node, with this node's ends of its pipes: its output (stdout and
+ * stderr share one pipe, so their order is the order the job wrote them in) and its status
+ * (where its pid 1, ssi-init, reports how the job ended). Started fresh, restored from images
+ * onto new pipes, or taken over again after this ssid restarted.
  */
 public final class RunningJob {
+    /** ssi-init's --status-fd in the job: the descriptor it reports the job's end on. */
+    static final int STATUS_FD = 3;
+
     private final int root;
-    /** The process to wait for: ssi-init's launcher for a fresh job, the restored root otherwise. */
-    private final int waitable;
-    private final Pipe stdin;
+    private final long rootStart;
+    private final Pipe output;
+    private final Pipe status;
     private final InputStream stdout;
     private final String stdinKey;
     private final String stdoutKey;
+    private final String statusKey;
 
-    /** {@code root} is 0 when the job was over before its pid 1 could be seen. */
-    private RunningJob(int root, int waitable, Pipe stdin, Pipe stdout) throws IOException {
+    private RunningJob(int root, Pipe output, Pipe status, String stdinKey) throws IOException {
         this.root = root;
-        this.waitable = waitable;
-        this.stdin = stdin;
-        this.stdout = stdout.inputStream();
-        // The job's stdio are our pipes: CRIU knows them by the pipes' inodes, which our ends show too.
+        this.rootStart = root > 0 ? Processes.startTime(root).orElse(0) : 0;
+        this.output = output;
+        this.status = status;
+        this.stdout = output.inputStream();
+        // CRIU knows the job's pipes by their inodes, which our ends show too.
         long self = ProcessHandle.current().pid();
-        this.stdinKey = Descriptors.describe(self, stdin.writeFd());
-        this.stdoutKey = Descriptors.describe(self, stdout.readFd());
-        // Until stdin is forwarded from ssi-run, jobs read end-of-file, as from /dev/null.
-        stdin.closeWriteEnd();
+        this.stdinKey = stdinKey;
+        this.stdoutKey = Descriptors.describe(self, output.readFd());
+        this.statusKey = Descriptors.describe(self, status.readFd());
     }
 
     /** Starts a job under ssi-init in its own namespaces. */
     public static RunningJob launch(Path shim, JobSpec spec) throws IOException {
         Pipe in = Pipe.open();
         Pipe out = Pipe.open();
+        Pipe status = Pipe.open();
         List<String> command = new ArrayList<>(List.of(shim.toString(), "--umask", Integer.toOctalString(spec.umask()),
-                "--"));
+                "--status-fd", Integer.toString(STATUS_FD), "--"));
         command.addAll(spec.argv());
-        int launcher = Spawn.of(command).directory(spec.directory()).environment(spec.environment())
-                .fd(0, in.readFd()).fd(1, out.writeFd()).fd(2, out.writeFd()).start();
-        in.closeReadEnd();
-        out.closeWriteEnd();
+        int launcher;
         try {
-            return new RunningJob(initOf(launcher), launcher, in, out);
-        } catch (IOException e) {
-            Processes.killAndReap(launcher);
+            launcher = Spawn.of(command).directory(spec.directory()).environment(spec.environment())
+                    .fd(0, in.readFd()).fd(1, out.writeFd()).fd(2, out.writeFd()).fd(STATUS_FD, status.writeFd()).start();
+        } catch (OsException e) {
             in.close();
             out.close();
+            status.close();
+            throw e;
+        }
+        out.closeWriteEnd();
+        status.closeWriteEnd();
+        // Until stdin is forwarded from ssi-run, jobs read end-of-file, as from /dev/null.
+        String stdinKey = Descriptors.describe(ProcessHandle.current().pid(), in.writeFd());
+        in.close();
+        reapWhenItEnds(launcher);
+        try {
+            return new RunningJob(initOf(launcher), out, status, stdinKey);
+        } catch (IOException e) {
+            Processes.signal(launcher, Processes.SIGKILL);
+            out.close();
+            status.close();
             throw e;
         }
     }
 
-    /** Restores a job from {@code images}, left stopped, its stdio re-attached to new pipes held here. */
-    public static RunningJob restore(Criu criu, Path images, Path work, String stdinKey, String stdoutKey)
-            throws CriuException, IOException {
+    /** Restores a job from {@code images}, left stopped, its stdio and status re-attached to new pipes held here. */
+    public static RunningJob restore(Criu criu, Path images, Path work, JobPipes keys) throws CriuException, IOException {
         Pipe in = Pipe.open();
         Pipe out = Pipe.open();
+        Pipe status = Pipe.open();
         RestoredTree tree;
         try {
-            tree = criu.restore(RestoreSpec.of(images, work).inherit(stdinKey, in.readFd())
-                    .inherit(stdoutKey, out.writeFd()).leaveStopped());
+            tree = criu.restore(RestoreSpec.of(images, work).inherit(keys.stdin(), in.readFd())
+                    .inherit(keys.stdout(), out.writeFd()).inherit(keys.status(), status.writeFd()).leaveStopped());
         } catch (CriuException e) {
             in.close();
             out.close();
+            status.close();
             throw e;
         }
-        in.closeReadEnd();
+        String stdinKey = Descriptors.describe(ProcessHandle.current().pid(), in.writeFd());
+        in.close();
         out.closeWriteEnd();
-        return new RunningJob(tree.pid(), tree.pid(), in, out);
+        status.closeWriteEnd();
+        reapWhenItEnds(tree.pid());
+        return new RunningJob(tree.pid(), out, status, stdinKey);
+    }
+
+    /**
+     * Takes over a job this node ran before its ssid restarted: {@code output} and {@code status}
+     * are the read ends the keeper kept. {@code root} is 0 when the tree is gone.
+     */
+    public static RunningJob adopt(int root, int output, int status, String stdinKey) throws IOException {
+        return new RunningJob(root, Pipe.ofReadEnd(output), Pipe.ofReadEnd(status), stdinKey);
+    }
+
+    /** Reaps a child of ours once it ends, so it leaves no zombie; its status comes through the status pipe. */
+    private static void reapWhenItEnds(int pid) {
+        Thread reaper = new Thread(() -> {
+            try {
+                Processes.waitFor(pid);
+            } catch (OsException ignored) {
+                // Not our child any more.
+            }
+        }, "reap-" + pid);
+        reaper.setDaemon(true);
+        reaper.start();
     }
 
     /** The launcher's pid 1, or 0 when the launcher has already ended (so has the job). */
@@ -105,12 +148,19 @@ public final class RunningJob {
         return root;
     }
 
-    public String stdinKey() {
-        return stdinKey;
+    /** When the root started (see {@link Processes#startTime}), 0 when there is no root. */
+    public long rootStart() {
+        return rootStart;
     }
 
-    public String stdoutKey() {
-        return stdoutKey;
+    /** How CRIU names the job's ends of its pipes, for a restore elsewhere. */
+    public JobPipes pipes() {
+        return new JobPipes(stdinKey, stdoutKey, statusKey);
+    }
+
+    /** Our read ends of the job's output and status pipes, for the keeper to hold a copy of. */
+    public int[] descriptors() {
+        return new int[] {output.readFd(), status.readFd()};
     }
 
     public InputStream stdout() {
@@ -123,20 +173,31 @@ public final class RunningJob {
         }
     }
 
-    /** Blocks until the job ends: its status, death by a signal reported as such. */
-    public ExitStatus awaitExit() throws OsException {
-        ExitStatus status = Processes.waitFor(waitable);
-        stdin.close();
-        // pid 1 cannot die of most signals itself and reports death by signal N as 128 + N.
-        if (!status.killed() && status.code() > 128 && status.code() < 128 + 65) {
-            return ExitStatus.killedBy(status.code() - 128);
+    /**
+     * Blocks until the job ends and returns how: what pid 1 wrote to the status pipe, or death
+     * by SIGKILL when it closed the pipe without a word (only SIGKILL can kill it unawares).
+     */
+    public ExitStatus awaitExit() throws IOException {
+        String report;
+        try (InputStream in = status.inputStream()) {
+            report = new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip();
         }
-        return status;
+        String[] kindAndNumber = report.split(" ");
+        if (kindAndNumber.length == 2 && kindAndNumber[1].matches("[0-9]{1,3}")) {
+            int number = Integer.parseInt(kindAndNumber[1]);
+            if (kindAndNumber[0].equals("exit")) {
+                return ExitStatus.exited(number);
+            }
+            if (kindAndNumber[0].equals("signal")) {
+                return ExitStatus.killedBy(number);
+            }
+        }
+        return ExitStatus.killedBy(Processes.SIGKILL);
     }
 
     /** Sends {@code signal} to pid 1, which passes the ones a user sends on to the job's process group. */
     public void signal(int signal) throws OsException {
-        if (root > 0) {
+        if (isAlive()) {
             Processes.signal(root, signal);
         }
     }
@@ -146,15 +207,20 @@ public final class RunningJob {
         signal(Processes.SIGKILL);
     }
 
+    /** Whether the root we started or restored is still there (and not some later process with its pid). */
+    public boolean isAlive() {
+        return root > 0 && Processes.isSame(root, rootStart);
+    }
+
     /** Why this job cannot leave this node (a socket, a terminal), or empty when it can. */
     public java.util.Optional<String> pinnedBecause() {
-        return root > 0 ? PinCheck.reason(Processes.tree(root)) : java.util.Optional.empty();
+        return isAlive() ? PinCheck.reason(Processes.tree(root)) : java.util.Optional.empty();
     }
 
     /** The regular files the tree holds open, by path: a destination must see them too. */
     public List<String> openFiles() {
         List<String> files = new ArrayList<>();
-        if (root <= 0) {
+        if (!isAlive()) {
             return files;
         }
         for (ProcessHandle task : Processes.tree(root)) {

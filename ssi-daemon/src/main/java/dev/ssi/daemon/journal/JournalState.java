@@ -22,6 +22,7 @@ public final class JournalState {
     private final Map<String, HostedJobState> hosted = new LinkedHashMap<>();
     private final Map<String, Outgoing> outgoing = new LinkedHashMap<>();
     private final Map<String, IncomingState> incoming = new LinkedHashMap<>();
+    private long lastJobNumber;
 
     /** A job hosted here: how it was started, its output not yet acknowledged by home, its end. */
     public static final class HostedJobState {
@@ -44,13 +45,14 @@ public final class JournalState {
             return unacked;
         }
 
+        /** The job's status, when it ended here (its output may still be in the pipe). */
+        public Optional<Ended> endedStatus() {
+            return Optional.ofNullable(ended);
+        }
+
         /** The sequence number the next chunk read here gets. */
         public long nextSeq() {
             return nextSeq;
-        }
-
-        public Optional<Ended> ended() {
-            return Optional.ofNullable(ended);
         }
     }
 
@@ -67,6 +69,7 @@ public final class JournalState {
                     .ifPresent(h -> hosted.remove(entry.getForgotten().getJob()));
             case OUTGOING -> outgoing(entry.getOutgoing());
             case INCOMING -> incoming(entry.getIncoming());
+            case SUBMITTED -> lastJobNumber = Math.max(lastJobNumber, entry.getSubmitted().getNumber());
             case KIND_NOT_SET -> throw new IllegalArgumentException("a journal entry of no kind");
         }
     }
@@ -127,9 +130,15 @@ public final class JournalState {
         return incoming;
     }
 
+    /** The highest number a job submitted here was given. */
+    public long lastJobNumber() {
+        return lastJobNumber;
+    }
+
     /** The entries that rebuild this state and nothing else, for a compacted journal. */
     public List<Entry> live() {
         List<Entry> live = new ArrayList<>();
+        live.add(Entry.newBuilder().setSubmitted(JournalEntries.Submitted.newBuilder().setNumber(lastJobNumber)).build());
         hosted.values().forEach(h -> {
             live.add(Entry.newBuilder().setHosted(h.hosted).build());
             String job = h.hosted.getJob();

@@ -1,11 +1,14 @@
 package dev.ssi.daemon.migration;
 
 import dev.ssi.checkpoint.Criu;
-import dev.ssi.daemon.Directories;
 import dev.ssi.checkpoint.CriuException;
 import dev.ssi.checkpoint.DumpSpec;
 import dev.ssi.checkpoint.os.OsException;
+import dev.ssi.daemon.CrashPoints;
+import dev.ssi.daemon.Directories;
 import dev.ssi.daemon.job.HostedJob;
+import dev.ssi.daemon.job.JobPipes;
+import dev.ssi.daemon.journal.JournalEntries.Outgoing.Phase;
 import dev.ssi.daemon.migration.PeerMessages.Abort;
 import dev.ssi.daemon.migration.PeerMessages.JobRef;
 import dev.ssi.daemon.migration.PeerMessages.Moved;
@@ -21,71 +24,108 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The sending half of a migration: offer → dump (left stopped, images streamed while frozen)
- * → restore there (stopped) → kill the original here → commit. Before the original is killed,
- * any failure resumes it and tells the destination to discard what it has.
+ * → restore there (stopped) → kill the original here → commit. Every step is journaled first.
+ * Before the commit point (COMMITTING in the journal) any failure resumes the original and tells
+ * the destination to discard what it has; after it, the destination's copy is the job, and
+ * COMMIT is repeated until the destination confirms.
  */
 public final class MigrationSource {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STREAM_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration CONFIRM_WAIT = Duration.ofSeconds(10);
 
     private final Criu criu;
-    private final Path outgoing;
+    private final Path outgoingDir;
     private final byte[] cpuinfo;
+    private final Outgoings outgoings;
+    private final Committer committer;
 
-    public MigrationSource(Criu criu, Path outgoing, byte[] cpuinfo) {
+    public MigrationSource(Criu criu, Path outgoingDir, byte[] cpuinfo, Outgoings outgoings, Committer committer) {
         this.criu = criu;
-        this.outgoing = outgoing;
+        this.outgoingDir = outgoingDir;
         this.cpuinfo = cpuinfo.clone();
+        this.outgoings = outgoings;
+        this.committer = committer;
     }
 
-    /** Moves {@code job} to {@code peer}; on return the job runs there and no longer here. */
+    /** Moves {@code job} to {@code peer}; on return the job is no longer here, and runs there (or soon will). */
     public Moved migrate(HostedJob job, Peer peer) throws MigrationException {
         long start = System.nanoTime();
+        int epoch = job.epoch() + 1;
         String where = job.id() + " to " + peer.id();
-        await(peer.call(PeerProtocol.OFFER, offer(job), CALL_TIMEOUT), "offer of " + where);
-        Path dir = outgoing.resolve(job.id().value().replace('/', '-') + "-" + job.epoch());
+        outgoings.record(job.id(), epoch, peer.id(), Phase.OFFERED);
+        CrashPoints.reach("source.offering");
+        try {
+            await(peer.call(PeerProtocol.OFFER, offer(job), CALL_TIMEOUT), "offer of " + where);
+        } catch (MigrationException e) {
+            outgoings.record(job.id(), epoch, peer.id(), Phase.ABORTED);
+            throw e;
+        }
+        CrashPoints.reach("source.accepted");
+        Path dir = outgoingDir.resolve(job.id().value().replace('/', '-') + "-" + job.epoch());
         Path images = dir.resolve("images");
         try {
             long frozen = System.nanoTime();
-            dumpStreaming(job, peer, images, dir.resolve("work"));
+            dumpStreaming(job, peer, epoch, images, dir.resolve("work"));
             long imageBytes = sizeOf(images);
-            restoreThere(job, peer);
+            CrashPoints.reach("source.streamed");
+            restoreThere(job, peer, epoch);
+            CrashPoints.reach("source.restored");
+            outgoings.record(job.id(), epoch, peer.id(), Phase.COMMITTING);
+            CrashPoints.reach("source.committing");
             try {
                 job.leave();
             } catch (OsException e) {
-                throw abortAndResume(job, peer, new MigrationException("cannot stop the original of " + job.id(), e));
+                outgoings.record(job.id(), epoch, peer.id(), Phase.ABORTED);
+                throw abortAndResume(job, peer, epoch, new MigrationException("cannot stop the original of " + job.id(), e));
             }
-            await(peer.call(PeerProtocol.COMMIT, ref(job), CALL_TIMEOUT), "commit of " + where);
+            CrashPoints.reach("source.killed");
+            boolean confirmed = awaitConfirmation(committer.commit(job.id(), epoch, peer.id()));
             long resumed = System.nanoTime();
             return Moved.newBuilder().setJob(job.id().value()).setDestination(peer.id().value())
                     .setTotalMicros((resumed - start) / 1000).setFrozenMicros((resumed - frozen) / 1000)
-                    .setImageBytes(imageBytes).build();
+                    .setImageBytes(imageBytes).setAwaitingConfirmation(!confirmed).build();
         } finally {
             Directories.deleteTree(dir);
         }
     }
 
-    private void dumpStreaming(HostedJob job, Peer peer, Path images, Path work) throws MigrationException {
+    private static boolean awaitConfirmation(java.util.concurrent.CompletableFuture<Void> confirmed) {
         try {
-            criu.dump(DumpSpec.of(job.running().root(), images, work).leaveStopped(), () ->
-                    peer.sendDirectory(images, job.id().value()).completion()
-                            .get(STREAM_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+            confirmed.get(CONFIRM_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void dumpStreaming(HostedJob job, Peer peer, int epoch, Path images, Path work) throws MigrationException {
+        try {
+            criu.dump(DumpSpec.of(job.running().root(), images, work).leaveStopped(), () -> {
+                CrashPoints.reach("source.frozen");
+                peer.sendDirectory(images, job.id().value()).completion().get(STREAM_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            });
         } catch (CriuException e) {
-            abortQuietly(peer, job, e.getMessage());
+            outgoings.record(job.id(), epoch, peer.id(), Phase.ABORTED);
+            abortQuietly(peer, job, epoch, e.getMessage());
             throw new MigrationException("dump of " + job.id() + " failed; it runs on here", e);
         }
     }
 
-    private void restoreThere(HostedJob job, Peer peer) throws MigrationException {
+    private void restoreThere(HostedJob job, Peer peer, int epoch) throws MigrationException {
         try {
-            await(peer.call(PeerProtocol.RESTORE, ref(job), CALL_TIMEOUT), "restore of " + job.id() + " on " + peer.id());
+            await(peer.call(PeerProtocol.RESTORE, ref(job, epoch), CALL_TIMEOUT), "restore of " + job.id() + " on " + peer.id());
         } catch (MigrationException e) {
-            throw abortAndResume(job, peer, e);
+            outgoings.record(job.id(), epoch, peer.id(), Phase.ABORTED);
+            throw abortAndResume(job, peer, epoch, e);
         }
     }
 
-    private MigrationException abortAndResume(HostedJob job, Peer peer, MigrationException cause) {
-        abortQuietly(peer, job, cause.getMessage());
+    private static MigrationException abortAndResume(HostedJob job, Peer peer, int epoch, MigrationException cause) {
+        abortQuietly(peer, job, epoch, cause.getMessage());
         try {
             job.running().resume();
         } catch (OsException e) {
@@ -94,12 +134,12 @@ public final class MigrationSource {
         return cause;
     }
 
-    private static void abortQuietly(Peer peer, HostedJob job, String reason) {
+    private static void abortQuietly(Peer peer, HostedJob job, int epoch, String reason) {
         try {
-            peer.call(PeerProtocol.ABORT, Abort.newBuilder().setJob(job.id().value()).setReason(reason).build(),
-                    CALL_TIMEOUT).get(CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            peer.call(PeerProtocol.ABORT, Abort.newBuilder().setJob(job.id().value()).setEpoch(epoch).setReason(reason)
+                    .build(), CALL_TIMEOUT).get(CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            // The destination is gone or confused: whatever it holds was never committed.
+            // The destination is gone or confused: whatever it holds was never committed, and it asks before it acts.
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -114,14 +154,15 @@ public final class MigrationSource {
     }
 
     private Offer offer(HostedJob job) {
+        JobPipes pipes = job.running().pipes();
         return Offer.newBuilder().setJob(job.id().value()).setHome(job.home().value()).setEpoch(job.epoch())
-                .addAllArgv(job.argv()).setStdinKey(job.running().stdinKey()).setStdoutKey(job.running().stdoutKey())
-                .addAllOpenFiles(job.running().openFiles()).setCpuinfo(com.google.protobuf.ByteString.copyFrom(cpuinfo))
-                .build();
+                .addAllArgv(job.argv()).setStdinKey(pipes.stdin()).setStdoutKey(pipes.stdout())
+                .setStatusKey(pipes.status()).addAllOpenFiles(job.running().openFiles())
+                .setCpuinfo(com.google.protobuf.ByteString.copyFrom(cpuinfo)).build();
     }
 
-    private static JobRef ref(HostedJob job) {
-        return JobRef.newBuilder().setJob(job.id().value()).build();
+    private static JobRef ref(HostedJob job, int epoch) {
+        return JobRef.newBuilder().setJob(job.id().value()).setEpoch(epoch).build();
     }
 
     private static <T> T await(java.util.concurrent.CompletableFuture<T> call, String what) throws MigrationException {

@@ -1,69 +1,114 @@
 package dev.ssi.daemon.migration;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.ssi.checkpoint.Criu;
-import dev.ssi.daemon.Directories;
 import dev.ssi.checkpoint.CriuException;
+import dev.ssi.checkpoint.os.Processes;
+import dev.ssi.daemon.CrashPoints;
+import dev.ssi.daemon.Directories;
+import dev.ssi.daemon.job.DescriptorKeeper;
+import dev.ssi.daemon.job.HostedJobs;
 import dev.ssi.daemon.job.JobId;
+import dev.ssi.daemon.job.JobPipes;
 import dev.ssi.daemon.job.RunningJob;
+import dev.ssi.daemon.journal.Journal;
+import dev.ssi.daemon.journal.JournalEntries.Entry;
+import dev.ssi.daemon.journal.JournalEntries.Incoming;
+import dev.ssi.daemon.journal.JournalState.IncomingState;
 import dev.ssi.daemon.migration.PeerMessages.Abort;
 import dev.ssi.daemon.migration.PeerMessages.Done;
+import dev.ssi.daemon.migration.PeerMessages.Fate;
 import dev.ssi.daemon.migration.PeerMessages.JobRef;
 import dev.ssi.daemon.migration.PeerMessages.Offer;
 import dev.ssi.daemon.migration.PeerMessages.Restored;
 import dev.ssi.transport.NodeId;
+import dev.ssi.transport.Peer;
 import dev.ssi.transport.RefusedException;
 import dev.ssi.transport.TransportNode;
 import dev.ssi.transport.stream.IncomingStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
  * The receiving half of a migration. An offer is checked before anything freezes (files the job
- * holds open, CPU, room); the images stream into a fresh directory; the job is restored stopped;
- * on commit it is resumed and handed to {@code arrived}; on abort everything is discarded.
+ * holds open, CPU, room); the images stream into a fresh directory; the job is restored stopped,
+ * its pipes handed to the keeper; on commit it is resumed and handed to {@code arrived}; on abort
+ * everything is discarded. Each step is journaled first. A copy left waiting — its source gone
+ * quiet, or this node back from a crash — asks the source what became of the job (FATE) and
+ * acts on the answer; it never resumes on its own.
  */
 public final class MigrationTarget {
+    private static final Duration ASK_AFTER = Duration.ofSeconds(10);
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    private static final System.Logger LOG = System.getLogger(MigrationTarget.class.getName());
+
     private final Criu criu;
     private final Path incoming;
     private final Executor work;
+    private final Journal journal;
+    private final DescriptorKeeper keeper;
     private final Predicate<JobId> hasRoom;
+    private final BiPredicate<JobId, Integer> runsHere;
     private final Arrival arrived;
+    private final Function<NodeId, CompletableFuture<Peer>> connect;
     private final Map<JobId, Pending> pending = new ConcurrentHashMap<>();
 
     /** Receives a committed, running job: its offer says where home is and which epoch this is. */
     @FunctionalInterface
     public interface Arrival {
-        void arrived(Offer offer, RunningJob running);
+        void arrived(Offer offer, RunningJob running) throws IOException;
     }
 
-    /** An offer accepted and not yet committed or aborted. */
+    /** An offer accepted and not yet committed or discarded. */
     private static final class Pending {
         final Offer offer;
         final NodeId source;
+        final int epoch;
         final Path dir;
         final CompletableFuture<Path> images = new CompletableFuture<>();
-        volatile RunningJob restored;
+        final long since = System.nanoTime();
+        RunningJob restored;
 
         Pending(Offer offer, NodeId source, Path dir) {
             this.offer = offer;
             this.source = source;
+            this.epoch = offer.getEpoch() + 1;
             this.dir = dir;
+        }
+
+        JobId job() {
+            return new JobId(offer.getJob());
+        }
+
+        JobPipes pipes() {
+            return new JobPipes(offer.getStdinKey(), offer.getStdoutKey(), offer.getStatusKey());
         }
     }
 
-    public MigrationTarget(Criu criu, Path incoming, Executor work, Predicate<JobId> hasRoom, Arrival arrived) {
+    /** What this node needs from the rest of it to take jobs in. */
+    public record Context(Journal journal, DescriptorKeeper keeper, Predicate<JobId> hasRoom,
+            BiPredicate<JobId, Integer> runsHere, Arrival arrived, Function<NodeId, CompletableFuture<Peer>> connect) {}
+
+    public MigrationTarget(Criu criu, Path incoming, Executor work, Context context) {
         this.criu = criu;
         this.incoming = incoming;
         this.work = work;
-        this.hasRoom = hasRoom;
-        this.arrived = arrived;
+        this.journal = context.journal();
+        this.keeper = context.keeper();
+        this.hasRoom = context.hasRoom();
+        this.runsHere = context.runsHere();
+        this.arrived = context.arrived();
+        this.connect = context.connect();
     }
 
     public void register(TransportNode node) {
@@ -92,13 +137,16 @@ public final class MigrationTarget {
         } catch (CriuException e) {
             throw new RefusedException("this node's CPU cannot run " + job + ": " + e.getMessage());
         }
-        Path dir = incoming.resolve(job.value().replace('/', '-') + "-" + (offer.getEpoch() + 1));
+        Pending p = new Pending(offer, from, incoming.resolve(job.value().replace('/', '-') + "-" + (offer.getEpoch() + 1)));
         try {
-            Files.createDirectories(dir);
+            Directories.deleteTree(p.dir);
+            Files.createDirectories(p.dir);
         } catch (IOException e) {
-            throw new RefusedException("cannot make " + dir + ": " + e.getMessage());
+            throw new RefusedException("cannot make " + p.dir + ": " + e.getMessage());
         }
-        pending.put(job, new Pending(offer, from, dir));
+        record(p, Incoming.newBuilder().setPhase(Incoming.Phase.ACCEPTED).setOffer(offer.toByteString()));
+        CrashPoints.reach("target.accepted");
+        pending.put(job, p);
         return Done.getDefaultInstance();
     }
 
@@ -126,53 +174,159 @@ public final class MigrationTarget {
 
     private Restored restore(NodeId from, JobRef ref) {
         Pending p = pendingFrom(from, ref.getJob());
-        try {
-            Path images = p.images.get(1, TimeUnit.MINUTES);
-            p.restored = RunningJob.restore(criu, images, p.dir.resolve("work"), p.offer.getStdinKey(),
-                    p.offer.getStdoutKey());
-            return Restored.newBuilder().setPid(p.restored.root()).build();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot restore " + ref.getJob() + ": " + e.getMessage(), e);
+        synchronized (p) {
+            try {
+                Path images = p.images.get(1, TimeUnit.MINUTES);
+                CrashPoints.reach("target.received");
+                restoreFrom(p, images);
+                CrashPoints.reach("target.restored");
+                return Restored.newBuilder().setPid(p.restored.root()).build();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot restore " + ref.getJob() + ": " + e.getMessage(), e);
+            }
         }
     }
 
-    private Done commit(NodeId from, JobRef ref) {
-        Pending p = pendingFrom(from, ref.getJob());
-        if (p.restored == null) {
-            throw new RefusedException(ref.getJob() + " was not restored here");
-        }
-        pending.remove(jobOf(ref.getJob()));
+    private void restoreFrom(Pending p, Path images) throws CriuException, IOException {
+        RunningJob restored = RunningJob.restore(criu, images, p.dir.resolve("work"), p.pipes());
+        String name = HostedJobs.keeperName(p.job(), p.epoch);
         try {
-            p.restored.resume();
+            keeper.hold(name, restored.descriptors());
         } catch (IOException e) {
-            throw new IllegalStateException("cannot resume " + ref.getJob() + ": " + e.getMessage(), e);
-        } finally {
-            Directories.deleteTree(p.dir);
+            restored.kill();
+            throw e;
         }
-        arrived.arrived(p.offer, p.restored);
-        return Done.getDefaultInstance();
+        p.restored = restored;
+        record(p, Incoming.newBuilder().setPhase(Incoming.Phase.RESTORED).setRoot(restored.root())
+                .setRootStart(restored.rootStart()).setKeeperName(name));
+    }
+
+    private Done commit(NodeId from, JobRef ref) {
+        JobId job = jobOf(ref.getJob());
+        Pending p = pending.get(job);
+        if (p == null && runsHere.test(job, ref.getEpoch())) {
+            return Done.getDefaultInstance(); // Committed before; the source did not hear of it.
+        }
+        if (p == null || !p.source.equals(from) || (ref.getEpoch() != 0 && ref.getEpoch() != p.epoch)) {
+            throw new RefusedException("no accepted offer of " + job + " from " + from);
+        }
+        synchronized (p) {
+            if (pending.get(job) != p) {
+                return Done.getDefaultInstance();
+            }
+            try {
+                if (p.restored == null) {
+                    // Back from a crash that took the stopped copy with it: the images are still here.
+                    restoreFrom(p, p.dir.resolve("images"));
+                }
+                p.restored.resume();
+                CrashPoints.reach("target.resumed");
+                arrived.arrived(p.offer, p.restored);
+            } catch (CriuException | IOException e) {
+                throw new IllegalStateException("cannot resume " + job + ": " + e.getMessage(), e);
+            }
+            record(p, Incoming.newBuilder().setPhase(Incoming.Phase.COMMITTED));
+            pending.remove(job, p);
+            Directories.deleteTree(p.dir);
+            CrashPoints.reach("target.committed");
+            return Done.getDefaultInstance();
+        }
     }
 
     private Done abort(NodeId from, Abort abort) {
         JobId job = jobOf(abort.getJob());
         Pending p = pending.get(job);
-        if (p != null && p.source.equals(from)) {
-            pending.remove(job);
-            discard(p);
+        if (p != null && p.source.equals(from) && (abort.getEpoch() == 0 || abort.getEpoch() == p.epoch)) {
+            discard(p, abort.getReason());
         }
         return Done.getDefaultInstance();
     }
 
-    private static void discard(Pending p) {
-        if (p.restored != null) {
-            try {
-                p.restored.kill();
-                p.restored.awaitExit();
-            } catch (IOException ignored) {
-                // Already gone.
+    private void discard(Pending p, String why) {
+        synchronized (p) {
+            if (!pending.remove(p.job(), p)) {
+                return;
             }
+            LOG.log(System.Logger.Level.INFO, "discarding the copy of " + p.job() + " from " + p.source + ": " + why);
+            if (p.restored != null) {
+                try {
+                    p.restored.kill();
+                } catch (IOException ignored) {
+                    // Already gone.
+                }
+            }
+            try {
+                keeper.release(HostedJobs.keeperName(p.job(), p.epoch));
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "ssi-keeper did not release " + p.job() + ": " + e.getMessage());
+            }
+            record(p, Incoming.newBuilder().setPhase(Incoming.Phase.DISCARDED));
+            Directories.deleteTree(p.dir);
         }
-        Directories.deleteTree(p.dir);
+    }
+
+    /**
+     * Takes up again a migration to here that a crash of this node interrupted: a copy not yet
+     * restored is discarded (its source cannot have committed it); a restored one waits, stopped,
+     * for its source's word. {@code held} are the descriptors the keeper kept, by name.
+     */
+    public void recover(IncomingState state, Map<String, int[]> held) throws IOException {
+        Offer offer;
+        try {
+            offer = Offer.parseFrom(state.accepted().getOffer());
+        } catch (InvalidProtocolBufferException e) {
+            throw new IOException("the journal's offer of " + state.accepted().getJob() + " is unreadable", e);
+        }
+        Pending p = new Pending(offer, NodeId.of(state.accepted().getSource()),
+                incoming.resolve(offer.getJob().replace('/', '-') + "-" + (offer.getEpoch() + 1)));
+        pending.put(p.job(), p);
+        if (state.restored().isEmpty()) {
+            discard(p, "this node restarted before the images were restored");
+            return;
+        }
+        Incoming restored = state.restored().get();
+        int[] fds = held.get(restored.getKeeperName());
+        if (fds != null && fds.length == 2 && Processes.isSame(restored.getRoot(), restored.getRootStart())) {
+            p.restored = RunningJob.adopt(restored.getRoot(), fds[0], fds[1], offer.getStdinKey());
+        } else if (fds != null) {
+            java.util.Arrays.stream(fds).forEach(dev.ssi.checkpoint.os.Descriptors::closeQuietly);
+        }
+        p.images.complete(p.dir.resolve("images"));
+    }
+
+    /** Asks the source of every copy that has waited a while what to do with it; the node's timer calls it. */
+    public void askAboutWaitingCopies() {
+        long now = System.nanoTime();
+        for (Pending p : pending.values()) {
+            if (now - p.since < ASK_AFTER.toNanos()) {
+                continue;
+            }
+            JobRef ref = JobRef.newBuilder().setJob(p.offer.getJob()).setEpoch(p.epoch).build();
+            connect.apply(p.source).thenCompose(peer -> peer.call(PeerProtocol.FATE, ref, CALL_TIMEOUT))
+                    .thenAcceptAsync(fate -> act(p, ref, fate.getOutcome()), work)
+                    .exceptionally(failure -> {
+                        LOG.log(System.Logger.Level.DEBUG, "cannot ask " + p.source + " about " + p.job() + " yet: "
+                                + failure.getMessage());
+                        return null;
+                    });
+        }
+    }
+
+    private void act(Pending p, JobRef ref, Fate.Outcome outcome) {
+        switch (outcome) {
+            case COMMIT -> {
+                if (p.restored != null || p.images.isDone()) {
+                    commit(p.source, ref);
+                }
+            }
+            case ABORT -> discard(p, p.source + " called the migration off");
+            default -> { } // Still undecided there.
+        }
+    }
+
+    private void record(Pending p, Incoming.Builder entry) {
+        journal.append(Entry.newBuilder().setIncoming(entry.setJob(p.offer.getJob()).setEpoch(p.epoch)
+                .setSource(p.source.value())).build());
     }
 
     private Pending pendingFrom(NodeId from, String job) {

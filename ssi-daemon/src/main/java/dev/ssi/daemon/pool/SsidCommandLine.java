@@ -16,6 +16,13 @@ import java.util.List;
 final class SsidCommandLine {
     private static final List<String> JVM_OPTIONS =
             List.of("-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
+    /** The journal's Chronicle Queue on JDK 17 (as in the root pom's chronicle.jvm.flags); never its analytics. */
+    private static final List<String> CHRONICLE_OPTIONS = List.of(
+            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "-Dchronicle.analytics.disable=true");
 
     private SsidCommandLine() {}
 
@@ -27,6 +34,7 @@ final class SsidCommandLine {
         }
         List<String> line = new ArrayList<>(List.of("setsid", Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         line.addAll(JVM_OPTIONS);
+        line.addAll(CHRONICLE_OPTIONS);
         line.addAll(List.of("-Dssi.root=" + root, "-cp", System.getProperty("java.class.path"), Ssid.class.getName(),
                 config.toString()));
         return line;

@@ -39,7 +39,7 @@ class PoolCommandTest {
         String id = LocalPool.open(dir).orElseThrow().id();
         assertTrue(up.out.contains("pool " + id + " in " + dir), up.out);
         assertTrue(up.out.matches("(?s).*\\nh2 +10\\.77\\.[0-9]+\\.3 +ssi-" + id + "-h2 +/ssi-" + id
-                + "/h2 +0\\.5 +1gbit +yes +1 +pid [0-9]+ .*"), up.out);
+                + "/h2 +0\\.5 +1gbit +yes +2 +pid [0-9]+ .*"), up.out);
         assertTrue(up.out.contains("(ssid pid "), "the workstation's ssid runs: " + up.out);
         assertTrue(up.out.contains("export SSI_SOCKET=" + dir.resolve("ws/ssid.sock")), up.out);
 

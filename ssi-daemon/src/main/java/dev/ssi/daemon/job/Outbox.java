@@ -1,0 +1,206 @@
+package dev.ssi.daemon.job;
+
+import com.google.protobuf.ByteString;
+import dev.ssi.checkpoint.os.ExitStatus;
+import dev.ssi.daemon.home.HomeLink;
+import dev.ssi.daemon.journal.Journal;
+import dev.ssi.daemon.journal.JournalEntries.Acked;
+import dev.ssi.daemon.journal.JournalEntries.Chunk;
+import dev.ssi.daemon.journal.JournalEntries.Entry;
+import dev.ssi.daemon.journal.JournalEntries.Forgotten;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The way home for the output and the end of every job epoch hosted here, at least once: each
+ * chunk is journaled before it is sent, and chunks, the end of the output and the exit status
+ * are sent again until home acknowledges them (home drops what it already has). A reader that
+ * gets too far ahead of home's acknowledgements waits, so a job whose home is away blocks on
+ * its full pipe instead of filling this node's memory.
+ */
+public final class Outbox implements ChunkSink {
+    /** Unacknowledged output one epoch may have before its reader waits. */
+    static final long MAX_UNACKED_BYTES = 8L << 20;
+    private static final long RESEND_AFTER_NANOS = 1_000_000_000L;
+    private static final System.Logger LOG = System.getLogger(Outbox.class.getName());
+
+    private final Journal journal;
+    private final Map<String, EpochState> epochs = new ConcurrentHashMap<>();
+
+    /** Called once home has everything of an epoch that will ever come from here. */
+    @FunctionalInterface
+    public interface Settled {
+        void settled(JobId job, int epoch);
+    }
+
+    private final Settled settled;
+
+    public Outbox(Journal journal, Settled settled) {
+        this.journal = journal;
+        this.settled = settled;
+    }
+
+    /** What home still lacks of one epoch hosted here. */
+    private static final class EpochState {
+        final JobId job;
+        final int epoch;
+        final HomeLink home;
+        final TreeMap<Long, byte[]> unacked = new TreeMap<>();
+        long unackedBytes;
+        long lastProgress = System.nanoTime();
+        long chunks = -1;
+        boolean endSeen;
+        ExitStatus exit;
+        boolean exitSeen;
+        boolean left;
+
+        EpochState(JobId job, int epoch, HomeLink home) {
+            this.job = job;
+            this.epoch = epoch;
+            this.home = home;
+        }
+
+        boolean over() {
+            return endSeen && (left || exitSeen);
+        }
+    }
+
+    private static String key(JobId job, int epoch) {
+        return job.value() + "@" + epoch;
+    }
+
+    /** Starts tracking an epoch; {@code unacked} are chunks a predecessor journaled and home may lack. */
+    public void open(JobId job, int epoch, HomeLink home, Map<Long, byte[]> unacked) {
+        EpochState state = new EpochState(job, epoch, home);
+        unacked.forEach((seq, data) -> {
+            state.unacked.put(seq, data);
+            state.unackedBytes += data.length;
+        });
+        epochs.put(key(job, epoch), state);
+        unacked.forEach((seq, data) -> home.chunk(job, epoch, seq, data));
+    }
+
+    @Override
+    public void chunk(JobId job, int epoch, long seq, byte[] data) {
+        EpochState state = state(job, epoch).orElseThrow(() -> new IllegalStateException(key(job, epoch) + " is not open"));
+        journal.append(Entry.newBuilder().setChunk(Chunk.newBuilder().setJob(job.value()).setEpoch(epoch).setSeq(seq)
+                .setData(ByteString.copyFrom(data))).build());
+        synchronized (state) {
+            state.unacked.put(seq, data);
+            state.unackedBytes += data.length;
+        }
+        state.home.chunk(job, epoch, seq, data);
+        synchronized (state) {
+            while (state.unackedBytes > MAX_UNACKED_BYTES && epochs.containsKey(key(job, epoch))) {
+                try {
+                    state.wait(RESEND_AFTER_NANOS / 1_000_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void end(JobId job, int epoch, long chunks) {
+        state(job, epoch).ifPresent(state -> {
+            synchronized (state) {
+                state.chunks = chunks;
+            }
+            state.home.end(job, epoch, chunks);
+        });
+    }
+
+    /** The job ended in this epoch, all its output read: home is told (again, until it has it). */
+    public void exited(JobId job, int epoch, ExitStatus status) {
+        state(job, epoch).ifPresent(state -> {
+            synchronized (state) {
+                state.exit = status;
+            }
+            state.home.exited(job, epoch, status);
+        });
+    }
+
+    /** The epoch ended by the job leaving for another node: no exit status will come from here. */
+    public void left(JobId job, int epoch) {
+        state(job, epoch).ifPresent(state -> {
+            synchronized (state) {
+                state.left = true;
+            }
+            settleIfOver(state);
+        });
+    }
+
+    /** Home has every chunk of the epoch below {@code nextSeq}, and its end or exit status if it says so. */
+    public void acknowledged(JobId job, int epoch, long nextSeq, boolean endSeen, boolean exitSeen) {
+        state(job, epoch).ifPresent(state -> {
+            boolean progress;
+            synchronized (state) {
+                var done = state.unacked.headMap(nextSeq);
+                progress = !done.isEmpty() || (endSeen && !state.endSeen) || (exitSeen && !state.exitSeen);
+                done.values().forEach(d -> state.unackedBytes -= d.length);
+                done.clear();
+                state.endSeen |= endSeen && state.unacked.isEmpty();
+                state.exitSeen |= exitSeen;
+                if (progress) {
+                    state.lastProgress = System.nanoTime();
+                }
+                state.notifyAll();
+            }
+            if (progress) {
+                journal.append(Entry.newBuilder().setAcked(Acked.newBuilder().setJob(job.value()).setEpoch(epoch)
+                        .setNextSeq(nextSeq)).build());
+            }
+            settleIfOver(state);
+        });
+    }
+
+    /** Sends again what home has not acknowledged for a while; the node's timer calls it. */
+    public void resendUnacknowledged() {
+        long now = System.nanoTime();
+        for (EpochState state : epochs.values()) {
+            Map<Long, byte[]> chunks;
+            long end;
+            ExitStatus exit;
+            synchronized (state) {
+                if (now - state.lastProgress < RESEND_AFTER_NANOS) {
+                    continue;
+                }
+                chunks = new TreeMap<>(state.unacked);
+                end = state.endSeen ? -1 : state.chunks;
+                exit = state.exitSeen ? null : state.exit;
+                state.lastProgress = now;
+            }
+            if (!chunks.isEmpty() || end >= 0 || exit != null) {
+                LOG.log(System.Logger.Level.DEBUG, "sending " + key(state.job, state.epoch) + " home again: "
+                        + chunks.size() + " chunks" + (end >= 0 ? ", its end" : "") + (exit != null ? ", its exit" : ""));
+            }
+            chunks.forEach((seq, data) -> state.home.chunk(state.job, state.epoch, seq, data));
+            if (end >= 0) {
+                state.home.end(state.job, state.epoch, end);
+            }
+            if (exit != null) {
+                state.home.exited(state.job, state.epoch, exit);
+            }
+        }
+    }
+
+    private void settleIfOver(EpochState state) {
+        boolean over;
+        synchronized (state) {
+            over = state.over();
+        }
+        if (over && epochs.remove(key(state.job, state.epoch), state)) {
+            journal.append(Entry.newBuilder().setForgotten(Forgotten.newBuilder().setJob(state.job.value())
+                    .setEpoch(state.epoch)).build());
+            settled.settled(state.job, state.epoch);
+        }
+    }
+
+    private Optional<EpochState> state(JobId job, int epoch) {
+        return Optional.ofNullable(epochs.get(key(job, epoch)));
+    }
+}
