@@ -1,0 +1,57 @@
+package dev.ssi.daemon.guest;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * What a guest domain is: its name, a kernel booted directly (with an optional initramfs and
+ * command line), an optional disk image, its memory, its virtual CPUs, its network card and the
+ * accelerator. A live migration's destination is started with the very same spec. Paths that are
+ * not given are {@code null}.
+ */
+public record GuestSpec(String name, Path kernel, Path initrd, String append, Path disk, int memoryMib, int cpus,
+        GuestNic nic, Accelerator accelerator) {
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,30}");
+
+    public GuestSpec {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new GuestException("a guest name is 1-31 of a-z, 0-9 and '-', starting with a letter or digit, not '"
+                    + name + "'");
+        }
+        if (kernel == null) {
+            throw new GuestException("a guest needs a kernel");
+        }
+        if (memoryMib < 16 || memoryMib > (1 << 20)) {
+            throw new GuestException("guest memory must be 16..1048576 MiB, not " + memoryMib);
+        }
+        if (cpus < 1 || cpus > 64) {
+            throw new GuestException("guest CPUs must be 1..64, not " + cpus);
+        }
+        append = append == null ? "" : append;
+        nic = nic == null ? GuestNic.NONE : nic;
+        accelerator = accelerator == null ? Accelerator.TCG : accelerator;
+    }
+
+    /** The disk's format, from its name: {@code .qcow2} or raw. */
+    String diskFormat() {
+        return disk.getFileName().toString().endsWith(".qcow2") ? "qcow2" : "raw";
+    }
+
+    /** Checks that the files it boots from are here, before QEMU is started with them. */
+    void checkFiles() {
+        requireFile("kernel", kernel);
+        if (initrd != null) {
+            requireFile("initrd", initrd);
+        }
+        if (disk != null) {
+            requireFile("disk", disk);
+        }
+    }
+
+    private static void requireFile(String what, Path file) {
+        if (file == null || !Files.isRegularFile(file)) {
+            throw new GuestException("the guest's " + what + " " + file + " is not a file here");
+        }
+    }
+}
