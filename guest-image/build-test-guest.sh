@@ -18,8 +18,10 @@ kernel() {
     return
   fi
   local pkg
-  pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-/ {print $2; exit}')
-  [ -n "$pkg" ] || { log "apt knows no linux-image-amd64 (run apt-get update)"; exit 1; }
+  kernel_package() { apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-/ {print $2; exit}'; }
+  pkg=$(kernel_package)
+  [ -n "$pkg" ] || { apt-get update -qq; pkg=$(kernel_package); }
+  [ -n "$pkg" ] || { log "apt knows no linux-image-amd64"; exit 1; }
   log "fetching $pkg from Debian"
   rm -rf "$out/kernel-deb" && mkdir -p "$out/kernel-deb"
   (cd "$out/kernel-deb" && apt-get -o APT::Sandbox::User=root download "$pkg" >/dev/null)
