@@ -10,14 +10,26 @@ public record GuestCpu(int nice, int weight, double quotaCpus) {
     public static final GuestCpu GENTLE = new GuestCpu(19, 10, 0);
 
     public GuestCpu {
+        checkNice(nice);
+        checkWeight(weight);
+        checkQuota(quotaCpus);
+    }
+
+    public static void checkNice(int nice) {
         if (nice < -20 || nice > 19) {
-            throw new GuestException("nice must be -20..19, not " + nice);
+            throw new GuestException("a nice level is -20..19, not " + nice);
         }
+    }
+
+    public static void checkWeight(int weight) {
         if (weight < 1 || weight > 10_000) {
-            throw new GuestException("CPU weight must be 1..10000, not " + weight);
+            throw new GuestException("a CPU weight is 1..10000, not " + weight);
         }
-        if (!(quotaCpus >= 0) || quotaCpus > 1024) {
-            throw new GuestException("CPU quota must be 0 (none) or a number of CPUs up to 1024, not " + quotaCpus);
+    }
+
+    public static void checkQuota(double cpus) {
+        if (!(cpus >= 0) || cpus > 1024) {
+            throw new GuestException("a CPU quota is 0 (none) or a number of CPUs up to 1024, not " + cpus);
         }
     }
 

@@ -15,22 +15,34 @@ public record GuestSpec(String name, Path kernel, Path initrd, String append, Pa
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,30}");
 
     public GuestSpec {
+        checkName(name);
+        if (kernel == null) {
+            throw new GuestException("a guest needs a kernel");
+        }
+        checkMemory(memoryMib);
+        checkCpus(cpus);
+        append = append == null ? "" : append;
+        nic = nic == null ? GuestNic.NONE : nic;
+        accelerator = accelerator == null ? Accelerator.TCG : accelerator;
+    }
+
+    public static void checkName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new GuestException("a guest name is 1-31 of a-z, 0-9 and '-', starting with a letter or digit, not '"
                     + name + "'");
         }
-        if (kernel == null) {
-            throw new GuestException("a guest needs a kernel");
+    }
+
+    public static void checkMemory(int mib) {
+        if (mib < 16 || mib > (1 << 20)) {
+            throw new GuestException("guest memory is 16..1048576 MiB, not " + mib);
         }
-        if (memoryMib < 16 || memoryMib > (1 << 20)) {
-            throw new GuestException("guest memory must be 16..1048576 MiB, not " + memoryMib);
-        }
+    }
+
+    public static void checkCpus(int cpus) {
         if (cpus < 1 || cpus > 64) {
-            throw new GuestException("guest CPUs must be 1..64, not " + cpus);
+            throw new GuestException("a guest has 1..64 CPUs, not " + cpus);
         }
-        append = append == null ? "" : append;
-        nic = nic == null ? GuestNic.NONE : nic;
-        accelerator = accelerator == null ? Accelerator.TCG : accelerator;
     }
 
     /** The disk's format, from its name: {@code .qcow2} or raw. */

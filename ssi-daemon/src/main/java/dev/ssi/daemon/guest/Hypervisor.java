@@ -88,6 +88,7 @@ public final class Hypervisor {
 
     /** The guest of this name that runs here. */
     public GuestDomain open(String name) {
+        GuestSpec.checkName(name);
         GuestFiles files = new GuestFiles(guestsDir.resolve(name));
         if (!Files.exists(files.record())) {
             throw new GuestException("no guest '" + name + "' runs here (" + guestsDir + ")");

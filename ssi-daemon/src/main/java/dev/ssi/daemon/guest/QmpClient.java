@@ -40,6 +40,7 @@ public final class QmpClient implements AutoCloseable {
     private final SocketChannel channel;
     private final BlockingQueue<JsonNode> answers = new LinkedBlockingQueue<>();
     private final Deque<JsonNode> events = new ArrayDeque<>();
+    private volatile boolean ended;
     private long lastId;
 
     private QmpClient(Path socket, SocketChannel channel) {
@@ -84,6 +85,9 @@ public final class QmpClient implements AutoCloseable {
 
     /** Sends a command and returns QEMU's {@code return} value; QEMU's error becomes a {@link QmpException}. */
     public synchronized JsonNode execute(String command, Map<String, ?> arguments) {
+        if (ended) {
+            throw new GuestException("QEMU closed QMP socket " + socket + "; '" + command + "' cannot be sent");
+        }
         long id = ++lastId;
         ObjectNode request = JSON.createObjectNode().put("execute", command).put("id", id);
         if (!arguments.isEmpty()) {
@@ -150,8 +154,9 @@ public final class QmpClient implements AutoCloseable {
                 channel.write(bytes);
             }
         } catch (IOException e) {
-            throw new GuestException("cannot send '" + request.path("execute").asText() + "' to QMP socket " + socket
-                    + ": " + e.getMessage(), e);
+            String closer = channel.isOpen() ? "QEMU closed QMP socket " : "this client closed its connection to QMP socket ";
+            throw new GuestException(closer + socket + "; cannot send '" + request.path("execute").asText() + "': "
+                    + e.getMessage(), e);
         }
     }
 
@@ -188,6 +193,7 @@ public final class QmpClient implements AutoCloseable {
         } catch (IOException e) {
             // The socket was closed (by us, or QEMU ended): the connection is over either way.
         } finally {
+            ended = true;
             answers.add(CLOSED);
         }
     }
