@@ -9,6 +9,7 @@ import dev.ssi.daemon.guest.Accelerator;
 import dev.ssi.daemon.guest.GuestCpu;
 import dev.ssi.daemon.guest.GuestDomain;
 import dev.ssi.daemon.guest.GuestException;
+import dev.ssi.daemon.guest.GuestGoneException;
 import dev.ssi.daemon.guest.GuestNic;
 import dev.ssi.daemon.guest.GuestSpec;
 import dev.ssi.daemon.guest.MigrationReport;
@@ -58,7 +59,7 @@ class GuestMigrationTest {
 
     private static GuestSpec testGuest(String name) {
         return new GuestSpec(name, TEST_GUEST.resolve("vmlinuz"), TEST_GUEST.resolve("initrd.img"),
-                "console=ttyS0 loglevel=1", null, 128, 1, GuestNic.NONE, Accelerator.TCG);
+                "console=ttyS0 loglevel=1", List.of(), 128, 1, GuestNic.NONE, Accelerator.TCG);
     }
 
     @Test
@@ -132,7 +133,7 @@ class GuestMigrationTest {
     @Test
     void qemuRefusingToStartSaysWhyInItsOwnWordsAndNothingIsLeft() throws IOException {
         Path notAKernel = Files.writeString(dir.resolve("not-a-kernel"), "hello");
-        GuestSpec spec = new GuestSpec("g1", notAKernel, null, "", null, 64, 1, GuestNic.NONE, Accelerator.TCG);
+        GuestSpec spec = new GuestSpec("g1", notAKernel, null, "", List.of(), 64, 1, GuestNic.NONE, Accelerator.TCG);
 
         GuestException failure = assertThrows(GuestException.class, () -> hosts.a.start(spec, PLAIN));
 
@@ -183,6 +184,22 @@ class GuestMigrationTest {
                 failure.getMessage());
         assertEquals("running", guest.state());
         guest.stop();
+    }
+
+    @Test
+    void aGuestWhoseQemuDiedIsSaidToHaveEndedAndItsLeftoversGo() throws Exception {
+        GuestDomain guest = hosts.a.start(testGuest("g1"), PLAIN);
+        guest.close();
+        ProcessHandle qemu = ProcessHandle.of(guest.pid()).orElseThrow();
+        qemu.destroyForcibly();
+        qemu.onExit().join();
+
+        GuestGoneException gone = assertThrows(GuestGoneException.class, () -> hosts.a.open("g1"));
+        assertTrue(gone.getMessage().contains("its QEMU has ended"), gone.getMessage());
+        hosts.a.forgetEnded("g1");
+
+        assertEquals(List.of(), hosts.a.guests());
+        assertFalse(Files.exists(CpuCgroupRoot.cpu().resolve(guest.cgroup())), "its cgroup is gone");
     }
 
     private static void assertNiceOfEveryThread(long pid, int nice) throws IOException {

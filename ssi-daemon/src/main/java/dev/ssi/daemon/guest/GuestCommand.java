@@ -130,8 +130,9 @@ public final class GuestCommand implements Runnable {
         @Option(names = "--append", paramLabel = "CMDLINE", description = "The kernel's command line (default: '${DEFAULT-VALUE}').")
         String append = "console=ttyS0";
 
-        @Option(names = "--disk", paramLabel = "IMAGE", description = "A disk image (virtio; .qcow2 or raw).")
-        Path disk;
+        @Option(names = "--disk", paramLabel = "IMAGE",
+                description = "A disk image (virtio; .qcow2 or raw); again for more disks, the first is /dev/vda.")
+        List<Path> disks = new ArrayList<>();
 
         @Option(names = "--memory", paramLabel = "MIB", description = "Guest RAM in MiB (default: ${DEFAULT-VALUE}).")
         int memoryMib = 512;
@@ -177,7 +178,7 @@ public final class GuestCommand implements Runnable {
             check("option '--nice'", () -> GuestCpu.checkNice(nice));
             check("option '--cpu-weight'", () -> GuestCpu.checkWeight(weight));
             check("option '--cpu-quota'", () -> GuestCpu.checkQuota(quota));
-            GuestSpec guestSpec = new GuestSpec(name, kernel, initrd, append, disk, memoryMib, cpus, nic, accelerator);
+            GuestSpec guestSpec = new GuestSpec(name, kernel, initrd, append, disks, memoryMib, cpus, nic, accelerator);
             GuestCpu cpu = new GuestCpu(nice, weight, quota);
             Hypervisor hypervisor = host.hypervisor().withQemu(qemu).withCgroupParent(cgroupParent);
             if (namespace != null) {
@@ -210,6 +211,8 @@ public final class GuestCommand implements Runnable {
                     rows.add(String.format("%-12s %-12s %-8d %-10d %-4d %-6d %-5s %s", name, guest.state(), guest.pid(),
                             guest.spec().memoryMib(), guest.cpu().nice(), guest.cpu().weight(),
                             guest.cpu().quotaCpus() == 0 ? "-" : Double.toString(guest.cpu().quotaCpus()), guest.cgroup()));
+                } catch (GuestGoneException e) {
+                    rows.add(String.format("%-12s %-12s %s", name, "ended", e.getMessage()));
                 }
             }
             out.println(String.format("%-12s %-12s %-8s %-10s %-4s %-6s %-5s %s", "guest", "state", "pid", "memory_mib",
@@ -254,8 +257,11 @@ public final class GuestCommand implements Runnable {
         void run(PrintWriter out) {
             try (GuestDomain guest = host.hypervisor().open(name)) {
                 guest.stop();
+                out.println("guest " + name + " stopped");
+            } catch (GuestGoneException e) {
+                host.hypervisor().forgetEnded(name);
+                out.println("guest " + name + " had already ended; what it left here is removed");
             }
-            out.println("guest " + name + " stopped");
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A guest domain running on this hypervisor host: one QEMU process, driven over its QMP socket.
@@ -173,8 +174,7 @@ public final class GuestDomain implements AutoCloseable {
         }
         qmp.close();
         ProcessHandle.of(pid).ifPresent(process -> {
-            if (process.onExit().completeOnTimeout(null, QUIT_DEADLINE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                    .join() == null) {
+            if (process.onExit().completeOnTimeout(null, QUIT_DEADLINE.toMillis(), TimeUnit.MILLISECONDS).join() == null) {
                 process.destroyForcibly();
                 process.onExit().join();
             }

@@ -2,15 +2,17 @@ package dev.ssi.daemon.guest;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
  * What a guest domain is: its name, a kernel booted directly (with an optional initramfs and
- * command line), an optional disk image, its memory, its virtual CPUs, its network card and the
- * accelerator. A live migration's destination is started with the very same spec. Paths that are
- * not given are {@code null}.
+ * command line), its disk images (virtio, in this order: the first is /dev/vda), its memory, its
+ * virtual CPUs, its network card and the accelerator. A live migration's destination is started
+ * with the very same spec, and sees the same disk images (shared storage). An initrd that is not
+ * given is {@code null}.
  */
-public record GuestSpec(String name, Path kernel, Path initrd, String append, Path disk, int memoryMib, int cpus,
+public record GuestSpec(String name, Path kernel, Path initrd, String append, List<Path> disks, int memoryMib, int cpus,
         GuestNic nic, Accelerator accelerator) {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,30}");
 
@@ -22,6 +24,7 @@ public record GuestSpec(String name, Path kernel, Path initrd, String append, Pa
         checkMemory(memoryMib);
         checkCpus(cpus);
         append = append == null ? "" : append;
+        disks = disks == null ? List.of() : List.copyOf(disks);
         nic = nic == null ? GuestNic.NONE : nic;
         accelerator = accelerator == null ? Accelerator.TCG : accelerator;
     }
@@ -45,8 +48,8 @@ public record GuestSpec(String name, Path kernel, Path initrd, String append, Pa
         }
     }
 
-    /** The disk's format, from its name: {@code .qcow2} or raw. */
-    String diskFormat() {
+    /** A disk image's format, from its name: {@code .qcow2} or raw. */
+    static String diskFormat(Path disk) {
         return disk.getFileName().toString().endsWith(".qcow2") ? "qcow2" : "raw";
     }
 
@@ -56,7 +59,7 @@ public record GuestSpec(String name, Path kernel, Path initrd, String append, Pa
         if (initrd != null) {
             requireFile("initrd", initrd);
         }
-        if (disk != null) {
+        for (Path disk : disks) {
             requireFile("disk", disk);
         }
     }

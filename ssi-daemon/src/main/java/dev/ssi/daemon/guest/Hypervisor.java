@@ -94,9 +94,21 @@ public final class Hypervisor {
             throw new GuestException("no guest '" + name + "' runs here (" + guestsDir + ")");
         }
         GuestRecord record = GuestRecord.read(files.record());
-        long pid = livePid(files).orElseThrow(() -> new GuestException("guest '" + name + "' is recorded in "
-                + files.dir() + " but its QEMU is gone; see " + files.qemuLog()));
+        long pid = livePid(files).orElseThrow(() -> new GuestGoneException("guest '" + name + "' is recorded in "
+                + files.dir() + " but its QEMU has ended; see " + files.qemuLog()));
         return new GuestDomain(files, record, pid, QmpClient.connect(files.qmpSocket()), GuestCgroup.at(record.cgroup()));
+    }
+
+    /** Removes what a guest whose QEMU has ended left here: its record and cgroup (its logs stay). */
+    public void forgetEnded(String name) {
+        GuestSpec.checkName(name);
+        GuestFiles files = new GuestFiles(guestsDir.resolve(name));
+        livePid(files).ifPresent(pid -> {
+            throw new GuestException("guest '" + name + "' still runs (QEMU pid " + pid + "); stop it instead");
+        });
+        if (Files.exists(files.record())) {
+            GuestDomain.forget(files, GuestCgroup.at(GuestRecord.read(files.record()).cgroup()), null);
+        }
     }
 
     /** The names of the guests recorded here, sorted. */
@@ -117,10 +129,10 @@ public final class Hypervisor {
         spec.checkFiles();
         spec.accelerator().checkAvailable();
         GuestFiles files = new GuestFiles(guestsDir.resolve(spec.name()));
-        claim(files);
         GuestRecord record = new GuestRecord(spec, cpu, cgroupParent + "/" + spec.name());
-        record.write(files.record());
         GuestCgroup cgroup = GuestCgroup.at(record.cgroup());
+        claim(files);
+        record.write(files.record());
         Process process = null;
         QmpClient qmp = null;
         try {

@@ -1,5 +1,6 @@
 package dev.ssi.daemon.guest;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,8 +27,8 @@ final class QemuCommandLine {
         if (!spec.append().isEmpty()) {
             line.addAll(List.of("-append", spec.append()));
         }
-        if (spec.disk() != null) {
-            line.addAll(List.of("-drive", "file=" + commaSafe(spec.disk().toString()) + ",format=" + spec.diskFormat()
+        for (Path disk : spec.disks()) {
+            line.addAll(List.of("-drive", "file=" + commaSafe(disk.toString()) + ",format=" + GuestSpec.diskFormat(disk)
                     + ",if=virtio"));
         }
         line.addAll(nic(spec));
