@@ -68,11 +68,6 @@ public final class GuestDomain implements AutoCloseable {
         return files.serialLog();
     }
 
-    /** The QMP connection, for what this class does not wrap. */
-    public QmpClient qmp() {
-        return qmp;
-    }
-
     /** QEMU's run state: running, paused, inmigrate, postmigrate, ... */
     public String state() {
         return qmp.execute("query-status").path("status").asText();
