@@ -12,7 +12,8 @@ wrapper="$prefix/criu"
 
 log() { echo "[setup] $*" >&2; }
 
-need_pkgs=(gcc make iproute2 iperf3 maven openjdk-17-jdk-headless python3 xz-utils procps util-linux)
+need_pkgs=(gcc make iproute2 iperf3 maven openjdk-17-jdk-headless python3 xz-utils procps util-linux
+           qemu-system-x86 qemu-utils busybox-static)
 missing=()
 for p in "${need_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

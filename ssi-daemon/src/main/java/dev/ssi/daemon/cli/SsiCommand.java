@@ -3,6 +3,7 @@ package dev.ssi.daemon.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ssi.daemon.control.ControlFrame.Payload;
 import dev.ssi.daemon.control.ControlFrame.Type;
+import dev.ssi.daemon.guest.GuestCommand;
 import dev.ssi.daemon.pool.PoolCommand;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Parameters;
 /** {@code ssi}: the pool's admin command. Each subcommand asks the local ssid over its control socket. */
 @Command(name = "ssi", mixinStandardHelpOptions = true, description = "Administers an ssi pool.",
         subcommands = {SsiCommand.Nodes.class, SsiCommand.Ps.class, SsiCommand.Migrate.class, SsiCommand.Home.class,
-                SsiCommand.Kill.class, PoolCommand.class})
+                SsiCommand.Kill.class, PoolCommand.class, GuestCommand.class})
 public final class SsiCommand implements Runnable {
     private static final List<String> MOVED_COLUMNS = List.of("job", "where", "total_ms", "frozen_ms", "image_bytes");
 
