@@ -151,7 +151,7 @@ public final class RunningJob {
         return root > 0 ? PinCheck.reason(Processes.tree(root)) : java.util.Optional.empty();
     }
 
-    /** The regular files the tree holds open, by path: a destination must see them too. */
+    /** The files and directories the tree holds open, by path: a destination must see them too. */
     public List<String> openFiles() {
         List<String> files = new ArrayList<>();
         if (root <= 0) {
