@@ -68,11 +68,16 @@ final class SystemPool implements AutoCloseable {
 
     /** The real ssi-run, started in {@code directory}, against the workstation's ssid; its stderr is ours. */
     Process ssiRun(Path directory, List<String> command) throws IOException {
+        return new ProcessBuilder(ssiRunLine(command)).directory(directory.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    /** The command line of ssi-run running {@code command} through the workstation's ssid. */
+    List<String> ssiRunLine(List<String> command) {
         List<String> argv = new ArrayList<>(List.of(BIN.resolve("ssi-run").toString(), "--socket",
                 workstationSocket().toString()));
         argv.addAll(command);
-        return new ProcessBuilder(argv).directory(directory.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
+        return argv;
     }
 
     /** One request through the control API, as ssi sends it; ssid's refusal is an IOException saying why. */
