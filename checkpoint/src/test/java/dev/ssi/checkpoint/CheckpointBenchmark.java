@@ -1,8 +1,12 @@
 package dev.ssi.checkpoint;
 
+import dev.ssi.checkpoint.os.Pipe;
+import dev.ssi.checkpoint.os.Processes;
+import dev.ssi.checkpoint.os.Spawn;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,8 +18,8 @@ import java.util.Map;
  * Run: {@code scripts/bench-checkpoint.sh [REPETITIONS [MIB...]]}.
  */
 public final class CheckpointBenchmark {
-    /** A python3 job that touches MiB of memory given on its command line, says "ready", then sleeps. */
-    public static final String MEMORY_JOB = """
+    private static final Path SCRATCH = Path.of("/dev/shm");
+    private static final String MEMORY_JOB = """
             import os, sys, time
             block = os.urandom(1 << 20)
             data = [bytearray(block) for _ in range(int(sys.argv[1]))]
@@ -23,15 +27,12 @@ public final class CheckpointBenchmark {
             while True:
                 time.sleep(3600)
             """;
-    private static final Path SCRATCH = Path.of("/dev/shm");
 
     private final Criu criu;
-    private final CriuCommandLine cli;
     private final int repetitions;
 
     private CheckpointBenchmark(Criu criu, int repetitions) {
         this.criu = criu;
-        this.cli = new CriuCommandLine(criu.binary());
         this.repetitions = repetitions;
     }
 
@@ -69,10 +70,10 @@ public final class CheckpointBenchmark {
             cliDump.add(cli[0]);
             cliRestore.add(cli[1]);
         }
-        double od = Median.of(ourDump);
-        double cd = Median.of(cliDump);
-        double or = Median.of(ourRestore);
-        double cr = Median.of(cliRestore);
+        double od = median(ourDump);
+        double cd = median(cliDump);
+        double or = median(ourRestore);
+        double cr = median(cliRestore);
         System.out.println(String.format(Locale.ROOT, "| %d MiB | %.3f s | %.3f s | %.2f | %.3f s | %.3f s | %.2f |",
                 mib, od, cd, od / cd, or, cr, or / cr));
     }
@@ -88,14 +89,14 @@ public final class CheckpointBenchmark {
             Files.createDirectories(work);
             long t0 = System.nanoTime();
             if (viaCli) {
-                cli.dump(job.root(), images, work);
+                runCli(List.of("dump", "-t", Integer.toString(job.root()), "-D", images.toString(),
+                        "-W", work.toString(), "-o", "dump.log", "-v2"), Map.of());
             } else {
                 criu.dump(DumpSpec.of(job.root(), images, work));
             }
             long t1 = System.nanoTime();
             job.reapLauncher();
-            double restore = viaCli ? cli.secondsToRestore(images, work, job.stdinKey(), job.stdoutKey())
-                    : ourRestore(job, images, work);
+            double restore = viaCli ? cliRestore(job, images, work) : ourRestore(job, images, work);
             return new double[] {(t1 - t0) / 1e9, restore};
         } finally {
             ScratchDir.deleteTree(dir);
@@ -108,5 +109,37 @@ public final class CheckpointBenchmark {
         double seconds = (System.nanoTime() - t0) / 1e9;
         tree.kill();
         return seconds;
+    }
+
+    /** The CLI with the same work: restored as our sibling, stdio re-attached, then detached. */
+    private double cliRestore(ShimJob job, Path images, Path work) throws Exception {
+        try (Pipe in = Pipe.open(); Pipe out = Pipe.open()) {
+            Path pidFile = work.resolve("restored.pid");
+            long t0 = System.nanoTime();
+            runCli(List.of("restore", "-D", images.toString(), "-W", work.toString(), "-o", "restore.log", "-v2",
+                    "-d", "--restore-sibling", "--manage-cgroups=ignore", "--pidfile", pidFile.toString(),
+                    "--inherit-fd", "fd[10]:" + job.stdoutKey(), "--inherit-fd", "fd[11]:" + job.stdinKey()),
+                    Map.of(10, out.writeFd(), 11, in.readFd()));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            Processes.killAndReap(Integer.parseInt(Files.readString(pidFile).strip()));
+            return seconds;
+        }
+    }
+
+    private void runCli(List<String> args, Map<Integer, Integer> inheritedFds) throws Exception {
+        List<String> argv = new ArrayList<>(List.of(criu.binary().toString()));
+        argv.addAll(args);
+        Spawn spawn = Spawn.of(argv);
+        inheritedFds.forEach(spawn::fd);
+        var status = Processes.waitFor(spawn.start());
+        if (status.shellCode() != 0) {
+            throw new IllegalStateException("criu " + args.get(0) + " " + status);
+        }
+    }
+
+    private static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 }
