@@ -93,6 +93,15 @@ public final class Peer {
         return streams.send(directory, label);
     }
 
+    /**
+     * Streams the files of a flat directory while a writer still creates and appends to them;
+     * the stream ends once {@link OutgoingStream#writerFinished} is called and the rest is sent.
+     * The receiver sees an ordinary incoming stream. A file that shrinks or vanishes fails it.
+     */
+    public OutgoingStream sendGrowingDirectory(Path directory, String label) {
+        return streams.sendGrowing(directory, label);
+    }
+
     public void close(String reason) {
         CloseReason.closeTelling(channel, reason);
     }

@@ -3,6 +3,7 @@ package dev.ssi.transport;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.ssi.transport.stream.OutgoingStream;
 import dev.ssi.transport.stream.StreamResult;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -71,17 +72,37 @@ class StreamProperties {
     void aDirectoryArrivesExactlyAsSent(@ForAll("directories") Map<String, FileSpec> files) throws Exception {
         String label = "run-" + RUNS.incrementAndGet();
         Path source = Files.createDirectory(root.resolve(label));
-        Map<String, byte[]> expected = new TreeMap<>();
-        for (var file : files.entrySet()) {
-            byte[] bytes = file.getValue().bytes();
-            Files.write(source.resolve(file.getKey()), bytes);
-            expected.put(file.getKey(), bytes);
+        Map<String, byte[]> expected = contents(files);
+        for (var file : expected.entrySet()) {
+            Files.write(source.resolve(file.getKey()), file.getValue());
         }
         StreamResult result = TestPool.connect(sender, receiver).sendDirectory(source, label)
                 .completion().get(30, TimeUnit.SECONDS);
-        Path received = RECEIVED.computeIfAbsent(label, l -> new CompletableFuture<>()).get(5, TimeUnit.SECONDS);
+        assertArrived(label, expected, result);
+    }
 
-        assertEquals(files.size(), result.files());
+    @Property(tries = 25)
+    void aDirectoryWrittenWhileItIsSentArrivesAsTheWriterLeftIt(@ForAll("directories") Map<String, FileSpec> files,
+                                                                @ForAll long seed) throws Exception {
+        String label = "growing-" + RUNS.incrementAndGet();
+        Path source = Files.createDirectory(root.resolve(label));
+        Map<String, byte[]> expected = contents(files);
+        OutgoingStream stream = TestPool.connect(sender, receiver).sendGrowingDirectory(source, label);
+        GrowingWriter.write(source, expected, new Random(seed));
+        stream.writerFinished();
+        assertArrived(label, expected, stream.completion().get(30, TimeUnit.SECONDS));
+    }
+
+    private static Map<String, byte[]> contents(Map<String, FileSpec> files) {
+        Map<String, byte[]> contents = new TreeMap<>();
+        files.forEach((name, spec) -> contents.put(name, spec.bytes()));
+        return contents;
+    }
+
+    private static void assertArrived(String label, Map<String, byte[]> expected, StreamResult result)
+            throws Exception {
+        Path received = RECEIVED.computeIfAbsent(label, l -> new CompletableFuture<>()).get(5, TimeUnit.SECONDS);
+        assertEquals(expected.size(), result.files());
         assertEquals(expected.values().stream().mapToLong(b -> b.length).sum(), result.bytes());
         try (var listing = Files.list(received)) {
             assertEquals(expected.keySet(), listing.map(p -> p.getFileName().toString())

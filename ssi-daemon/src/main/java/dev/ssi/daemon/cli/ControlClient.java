@@ -14,16 +14,16 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 
 /** One admin request to the local ssid and its JSON answer; ssid's refusal becomes an exception saying why. */
-final class ControlClient {
+public final class ControlClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path socket;
 
-    ControlClient(Path socket) {
+    public ControlClient(Path socket) {
         this.socket = socket;
     }
 
-    JsonNode ask(ControlFrame.Type type, Payload request) throws IOException {
+    public JsonNode ask(ControlFrame.Type type, Payload request) throws IOException {
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             try {
                 channel.connect(UnixDomainSocketAddress.of(socket));

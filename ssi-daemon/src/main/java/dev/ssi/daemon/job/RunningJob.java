@@ -217,7 +217,7 @@ public final class RunningJob {
         return isAlive() ? PinCheck.reason(Processes.tree(root)) : java.util.Optional.empty();
     }
 
-    /** The regular files the tree holds open, by path: a destination must see them too. */
+    /** The files and directories the tree holds open, by path: a destination must see them too. */
     public List<String> openFiles() {
         List<String> files = new ArrayList<>();
         if (!isAlive()) {

@@ -128,7 +128,7 @@ public final class MigrationTarget {
             throw new RefusedException("offer of " + job + " has no command");
         }
         for (String file : offer.getOpenFilesList()) {
-            if (!Files.isRegularFile(Path.of(file))) {
+            if (!Files.isRegularFile(Path.of(file)) && !Files.isDirectory(Path.of(file))) {
                 throw new RefusedException(job + " holds " + file + " open, which this node cannot see");
             }
         }

@@ -4,7 +4,7 @@ import dev.ssi.transport.NodeId;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 
-/** A directory a peer offers to send. */
+/** A directory a peer offers to send, complete or still being written. */
 public final class IncomingStream {
     private final StreamReceiver receiver;
 
@@ -18,15 +18,7 @@ public final class IncomingStream {
 
     /** What the sender says the stream is, e.g. a job id. */
     public String label() {
-        return receiver.offer().label();
-    }
-
-    public int fileCount() {
-        return receiver.offer().fileCount();
-    }
-
-    public long totalBytes() {
-        return receiver.offer().totalBytes();
+        return receiver.label();
     }
 
     /**

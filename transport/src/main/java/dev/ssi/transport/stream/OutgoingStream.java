@@ -2,7 +2,7 @@ package dev.ssi.transport.stream;
 
 import java.util.concurrent.CompletableFuture;
 
-/** A directory on its way to a peer. */
+/** A directory on its way to a peer, complete or still being written. */
 public final class OutgoingStream {
     private final StreamSender sender;
 
@@ -20,6 +20,14 @@ public final class OutgoingStream {
      */
     public CompletableFuture<StreamResult> completion() {
         return sender.completion();
+    }
+
+    /**
+     * For a directory sent while it is written ({@link dev.ssi.transport.Peer#sendGrowingDirectory}):
+     * the writer has finished, so what is left is sent and the stream ends. No effect on others.
+     */
+    public void writerFinished() {
+        sender.writerFinished();
     }
 
     /** Stops sending; the receiver deletes what it has. */

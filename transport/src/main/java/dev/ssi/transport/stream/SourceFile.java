@@ -5,6 +5,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -18,17 +19,25 @@ record SourceFile(String name, Path path, long size) {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
-                if (!Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
-                    throw new IOException(entry + " is not a regular file; only flat directories of files are sent");
-                }
+                long size = sizeOfRegular(entry);
                 String problem = FileNames.problemWith(name);
                 if (problem != null) {
                     throw new IOException(problem);
                 }
-                files.add(new SourceFile(name, entry, Files.size(entry)));
+                files.add(new SourceFile(name, entry, size));
             }
         }
         files.sort(Comparator.comparing(SourceFile::name));
         return files;
+    }
+
+    /** The size of {@code entry}, which must be a regular file and no link. */
+    static long sizeOfRegular(Path entry) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(entry, BasicFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS);
+        if (!attributes.isRegularFile()) {
+            throw new IOException(entry + " is not a regular file; only flat directories of files are sent");
+        }
+        return attributes.size();
     }
 }

@@ -8,25 +8,25 @@ import io.netty.channel.Channel;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Receives one directory into a fresh directory, checking every name, size and block on its
- * own serial executor; on any failure it deletes the directory and tells the sender why.
+ * own serial executor ({@link IncomingFiles} knows how the files come: whole, or in parts as
+ * they grew); on any failure it deletes the directory and tells the sender why.
  */
 final class StreamReceiver {
     private enum State { OFFERED, RECEIVING, DONE, FAILED }
 
     private final NodeId from;
-    private final Frame.StreamOffer offer;
+    private final long streamId;
+    private final String label;
+    private final IncomingFiles files;
     private final Channel channel;
     private final SerialExecutor serial;
     private final StreamSettings settings;
@@ -39,17 +39,13 @@ final class StreamReceiver {
     private State state = State.OFFERED;
     private Path directory;
     private ByteBuffer scratch;
-    private FileChannel file;
-    private String fileName;
-    private long fileSize;
-    private long written;
-    private int filesSeen;
-    private long bytesDeclared;
 
-    StreamReceiver(NodeId from, Frame.StreamOffer offer, Channel channel, Executor bulk, StreamSettings settings,
-                   Runnable onFinish) {
+    StreamReceiver(NodeId from, long streamId, String label, IncomingFiles files, Channel channel, Executor bulk,
+                   StreamSettings settings, Runnable onFinish) {
         this.from = from;
-        this.offer = offer;
+        this.streamId = streamId;
+        this.label = label;
+        this.files = files;
         this.channel = channel;
         this.serial = new SerialExecutor(bulk);
         this.settings = settings;
@@ -60,8 +56,8 @@ final class StreamReceiver {
         return from;
     }
 
-    Frame.StreamOffer offer() {
-        return offer;
+    String label() {
+        return label;
     }
 
     CompletableFuture<Path> completion() {
@@ -70,13 +66,7 @@ final class StreamReceiver {
 
     /** Why the offer itself is out of bounds, or null. */
     String problemWithOffer() {
-        if (offer.fileCount() < 0 || offer.fileCount() > settings.maxFiles()) {
-            return "offer of " + offer.fileCount() + " files exceeds the limit of " + settings.maxFiles();
-        }
-        if (offer.totalBytes() < 0 || offer.totalBytes() > settings.maxTotalBytes()) {
-            return "offer of " + offer.totalBytes() + " bytes exceeds the limit of " + settings.maxTotalBytes();
-        }
-        return null;
+        return files.problemWithOffer();
     }
 
     CompletableFuture<Path> accept(Path freshDirectory) {
@@ -95,9 +85,10 @@ final class StreamReceiver {
                 return;
             }
             directory = freshDirectory;
+            files.receiveInto(freshDirectory);
             scratch = ByteBuffer.allocateDirect(settings.blockSize());
             state = State.RECEIVING;
-            channel.writeAndFlush(new Frame.StreamAccept(offer.streamId(), settings.window(), settings.blockSize()));
+            channel.writeAndFlush(new Frame.StreamAccept(streamId, settings.window(), settings.blockSize()));
         });
         return completion;
     }
@@ -107,7 +98,7 @@ final class StreamReceiver {
             if (state == State.OFFERED) {
                 state = State.FAILED;
                 onFinish.run();
-                channel.writeAndFlush(new Frame.StreamReject(offer.streamId(), reason));
+                channel.writeAndFlush(new Frame.StreamReject(streamId, reason));
                 completion.completeExceptionally(new RefusedException("refused here: " + reason));
             }
         });
@@ -137,9 +128,9 @@ final class StreamReceiver {
             } catch (StreamProblem e) {
                 fail(e.getMessage(), true);
             } catch (CorruptBlockException e) {
-                fail(e.getMessage() + " in " + fileName, true);
+                fail(e.getMessage() + " in " + files.currentName(), true);
             } catch (IOException e) {
-                fail("cannot write " + fileName + ": " + e, true);
+                fail("cannot write " + files.currentName() + ": " + e, true);
             } finally {
                 ReferenceCountUtil.release(frame);
             }
@@ -157,88 +148,24 @@ final class StreamReceiver {
         if (state != State.RECEIVING) {
             return;
         }
-        if (frame instanceof Frame.StreamFile f) {
-            openFile(f);
-        } else if (frame instanceof Frame.StreamBlock block) {
+        if (frame instanceof Frame.StreamBlock block) {
             writeBlock(block);
-        } else if (frame instanceof Frame.StreamEnd) {
-            end();
-        } else {
-            throw new StreamProblem("unexpected " + frame.getClass().getSimpleName() + " from the sender");
+        } else if (files.take(frame)) {
+            state = State.DONE;
+            onFinish.run();
+            channel.writeAndFlush(new Frame.StreamDone(streamId));
+            completion.complete(directory);
         }
-    }
-
-    private void openFile(Frame.StreamFile f) throws IOException {
-        requireCurrentFileComplete();
-        String problem = FileNames.problemWith(f.name());
-        if (problem != null) {
-            throw new StreamProblem(problem);
-        }
-        if (++filesSeen > offer.fileCount()) {
-            throw new StreamProblem("more files than the " + offer.fileCount() + " offered");
-        }
-        if (f.size() < 0 || f.size() > settings.maxFileSize()) {
-            throw new StreamProblem("file " + f.name() + " of " + f.size() + " bytes exceeds the limit of "
-                    + settings.maxFileSize());
-        }
-        bytesDeclared += f.size();
-        if (bytesDeclared > offer.totalBytes()) {
-            throw new StreamProblem("files add up to more than the " + offer.totalBytes() + " bytes offered");
-        }
-        fileName = f.name();
-        fileSize = f.size();
-        written = 0;
-        try {
-            file = FileChannel.open(directory.resolve(f.name()), StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-        } catch (FileAlreadyExistsException e) {
-            throw new StreamProblem("file " + f.name() + " sent twice");
-        }
-        closeFileIfComplete();
     }
 
     private void writeBlock(Frame.StreamBlock block) throws IOException {
-        if (file == null) {
-            throw new StreamProblem("block outside of any file");
-        }
         if (block.rawLength() <= 0 || block.rawLength() > settings.blockSize()) {
             throw new StreamProblem("block of " + block.rawLength() + " bytes, the limit is " + settings.blockSize());
         }
-        if (written + block.rawLength() > fileSize) {
-            throw new StreamProblem("more data for " + fileName + " than its " + fileSize + " bytes");
-        }
-        ByteBuffer raw = BlockCodec.decode(block, scratch);
-        while (raw.hasRemaining()) {
-            written += file.write(raw, written);
-        }
-        closeFileIfComplete();
+        files.admit(block.rawLength());
+        files.write(BlockCodec.decode(block, scratch));
         uncredited.addAndGet(-block.rawLength());
-        channel.writeAndFlush(new Frame.StreamCredit(offer.streamId(), block.rawLength()));
-    }
-
-    private void end() throws IOException {
-        requireCurrentFileComplete();
-        if (filesSeen != offer.fileCount() || bytesDeclared != offer.totalBytes()) {
-            throw new StreamProblem("stream ended after " + filesSeen + " files and " + bytesDeclared
-                    + " bytes; " + offer.fileCount() + " files and " + offer.totalBytes() + " bytes were offered");
-        }
-        state = State.DONE;
-        onFinish.run();
-        channel.writeAndFlush(new Frame.StreamDone(offer.streamId()));
-        completion.complete(directory);
-    }
-
-    private void requireCurrentFileComplete() {
-        if (file != null) {
-            throw new StreamProblem("file " + fileName + " ended after " + written + " of its " + fileSize + " bytes");
-        }
-    }
-
-    private void closeFileIfComplete() throws IOException {
-        if (written == fileSize) {
-            file.close();
-            file = null;
-        }
+        channel.writeAndFlush(new Frame.StreamCredit(streamId, block.rawLength()));
     }
 
     private void fail(String reason, boolean tellSender) {
@@ -247,23 +174,12 @@ final class StreamReceiver {
         }
         state = State.FAILED;
         onFinish.run();
-        closeQuietly();
+        files.close();
         deleteDirectory();
         if (tellSender) {
-            channel.writeAndFlush(new Frame.StreamReject(offer.streamId(), reason));
+            channel.writeAndFlush(new Frame.StreamReject(streamId, reason));
         }
         completion.completeExceptionally(new StreamFailedException(reason));
-    }
-
-    private void closeQuietly() {
-        if (file != null) {
-            try {
-                file.close();
-            } catch (IOException ignored) {
-                // The directory is deleted next; a failed close loses nothing.
-            }
-            file = null;
-        }
     }
 
     private void deleteDirectory() {
@@ -278,13 +194,6 @@ final class StreamReceiver {
         } catch (IOException e) {
             System.getLogger(StreamReceiver.class.getName()).log(System.Logger.Level.WARNING,
                     "cannot delete partial stream directory " + directory + ": " + e);
-        }
-    }
-
-    /** A sender that broke the stream's rules. */
-    private static final class StreamProblem extends RuntimeException {
-        StreamProblem(String message) {
-            super(message);
         }
     }
 }

@@ -8,18 +8,16 @@ import dev.ssi.transport.wire.Frame;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Sends one directory: offers it, then reads, compresses and writes blocks on its own serial
- * executor while the receiver's credit lasts and the channel is writable.
+ * executor while the receiver's credit lasts and the channel is writable; {@link OutgoingFiles}
+ * says what comes next, from a directory as it is or from one still being written.
  */
 final class StreamSender {
     private enum State { LISTING, OFFERED, SENDING, ENDED, FINISHED }
@@ -27,7 +25,7 @@ final class StreamSender {
     private final long id;
     private final Channel channel;
     private final SerialExecutor serial;
-    private final Path directory;
+    private final OutgoingFiles files;
     private final String label;
     private final int blockSize;
     private final Runnable onFinish;
@@ -38,20 +36,16 @@ final class StreamSender {
 
     // Touched only on the serial executor.
     private State state = State.LISTING;
-    private List<SourceFile> files;
-    private int fileIndex;
-    private FileChannel file;
-    private long position;
     private int blockLength;
     private long rawBytes;
     private long wireBytes;
 
-    StreamSender(long id, Channel channel, Executor bulk, Path directory, String label, int blockSize,
+    StreamSender(long id, Channel channel, Executor bulk, OutgoingFiles files, String label, int blockSize,
                  Runnable onFinish) {
         this.id = id;
         this.channel = channel;
         this.serial = new SerialExecutor(bulk);
-        this.directory = directory;
+        this.files = files;
         this.label = label;
         this.blockSize = blockSize;
         this.onFinish = onFinish;
@@ -105,8 +99,15 @@ final class StreamSender {
             if (state == State.ENDED) {
                 state = State.FINISHED;
                 onFinish.run();
-                completion.complete(new StreamResult(files.size(), rawBytes, wireBytes));
+                completion.complete(new StreamResult(files.files(), rawBytes, wireBytes));
             }
+        });
+    }
+
+    void writerFinished() {
+        serial.execute(() -> {
+            files.writerFinished();
+            pump();
         });
     }
 
@@ -119,15 +120,15 @@ final class StreamSender {
     }
 
     private void offer() {
+        Frame.StreamFrame offer;
         try {
-            files = SourceFile.list(directory);
+            offer = files.offer(id, label);
         } catch (IOException e) {
-            finish(new StreamFailedException("cannot send " + directory + ": " + e.getMessage(), e));
+            finish(new StreamFailedException("cannot send " + files.currentName() + ": " + e.getMessage(), e));
             return;
         }
-        long total = files.stream().mapToLong(SourceFile::size).sum();
         state = State.OFFERED;
-        channel.writeAndFlush(new Frame.StreamOffer(id, label, files.size(), total));
+        channel.writeAndFlush(offer);
     }
 
     private void schedulePump() {
@@ -141,61 +142,45 @@ final class StreamSender {
 
     private void pump() {
         try {
-            while (state == State.SENDING && channel.isWritable() && credit.get() >= nextBlockLength()) {
-                sendNext();
+            while (state == State.SENDING && channel.isWritable()) {
+                OutgoingFiles.Next next = files.next(id, blockLength);
+                if (next instanceof OutgoingFiles.Next.Header header) {
+                    channel.writeAndFlush(header.frame());
+                } else if (next instanceof OutgoingFiles.Next.Block block) {
+                    if (credit.get() < block.length()) {
+                        return;
+                    }
+                    sendBlock(block.length());
+                } else if (next instanceof OutgoingFiles.Next.End end) {
+                    state = State.ENDED;
+                    channel.writeAndFlush(end.frame());
+                } else if (next instanceof OutgoingFiles.Next.Later later) {
+                    channel.eventLoop().schedule(this::schedulePump, later.millis(), TimeUnit.MILLISECONDS);
+                    return;
+                }
             }
         } catch (IOException e) {
-            abort("cannot read " + currentName() + ": " + e.getMessage());
+            abort("cannot read " + files.currentName() + ": " + e.getMessage());
         }
     }
 
-    private long nextBlockLength() {
-        return file == null ? 0 : Math.min(blockLength, files.get(fileIndex).size() - position);
-    }
-
-    private void sendNext() throws IOException {
-        if (file == null) {
-            if (fileIndex == files.size()) {
-                state = State.ENDED;
-                channel.writeAndFlush(new Frame.StreamEnd(id));
-                return;
-            }
-            SourceFile next = files.get(fileIndex);
-            file = FileChannel.open(next.path(), StandardOpenOption.READ);
-            position = 0;
-            channel.writeAndFlush(new Frame.StreamFile(id, next.name(), next.size()));
-        } else {
-            int length = (int) nextBlockLength();
-            ByteBuf raw = channel.alloc().directBuffer(length);
-            try {
-                while (raw.writableBytes() > 0) {
-                    if (raw.writeBytes(file, position + raw.readableBytes(), raw.writableBytes()) < 0) {
-                        throw new IOException("file shrank while it was being sent");
-                    }
-                }
-            } catch (IOException e) {
-                raw.release();
-                throw e;
-            }
-            boolean tried = compression.shouldTry();
-            Frame.StreamBlock block = BlockCodec.encode(id, raw, channel.alloc(), tried);
-            if (tried) {
-                compression.record(block.compressed());
-            }
-            credit.addAndGet(-length);
-            position += length;
-            rawBytes += length;
-            wireBytes += block.data().readableBytes();
-            channel.writeAndFlush(block);
+    private void sendBlock(int length) throws IOException {
+        ByteBuf raw = channel.alloc().directBuffer(length, length);
+        try {
+            files.read(raw);
+        } catch (IOException e) {
+            raw.release();
+            throw e;
         }
-        if (file != null && position == files.get(fileIndex).size()) {
-            closeFile();
-            fileIndex++;
+        boolean tried = compression.shouldTry();
+        Frame.StreamBlock block = BlockCodec.encode(id, raw, channel.alloc(), tried);
+        if (tried) {
+            compression.record(block.compressed());
         }
-    }
-
-    private String currentName() {
-        return files != null && fileIndex < files.size() ? files.get(fileIndex).name() : directory.toString();
+        credit.addAndGet(-length);
+        rawBytes += length;
+        wireBytes += block.data().readableBytes();
+        channel.writeAndFlush(block);
     }
 
     private void abort(String reason) {
@@ -210,19 +195,8 @@ final class StreamSender {
             return;
         }
         state = State.FINISHED;
-        closeFile();
+        files.close();
         onFinish.run();
         completion.completeExceptionally(failure);
-    }
-
-    private void closeFile() {
-        if (file != null) {
-            try {
-                file.close();
-            } catch (IOException ignored) {
-                // Read-only: nothing is lost by a failed close.
-            }
-            file = null;
-        }
     }
 }

@@ -37,9 +37,19 @@ public final class Streams {
         this.handler = handler;
     }
 
+    /** Sends the files of {@code directory} as they are now. */
     public OutgoingStream send(Path directory, String label) {
+        return send(new OutgoingWholeFiles(directory), label);
+    }
+
+    /** Sends the files of {@code directory} while a writer fills it, until told it has finished. */
+    public OutgoingStream sendGrowing(Path directory, String label) {
+        return send(new OutgoingGrowingFiles(directory), label);
+    }
+
+    private OutgoingStream send(OutgoingFiles files, String label) {
         long id = nextId.getAndIncrement();
-        StreamSender sender = new StreamSender(id, channel, bulk, directory, label, settings.blockSize(),
+        StreamSender sender = new StreamSender(id, channel, bulk, files, label, settings.blockSize(),
                 () -> outgoing.remove(id));
         outgoing.put(id, sender);
         if (!channel.isActive()) {
@@ -53,9 +63,13 @@ public final class Streams {
     /** On the event loop. */
     public void onFrame(Frame.StreamFrame frame) {
         if (frame instanceof Frame.StreamOffer offer) {
-            onOffer(offer);
+            onOffer(offer.streamId(), offer.label(), new IncomingWholeFiles(offer.fileCount(), offer.totalBytes(),
+                    settings));
+        } else if (frame instanceof Frame.GrowingOffer offer) {
+            onOffer(offer.streamId(), offer.label(), new IncomingGrowingFiles(settings));
         } else if (frame instanceof Frame.StreamFile || frame instanceof Frame.StreamBlock
-                || frame instanceof Frame.StreamEnd || frame instanceof Frame.StreamCancel) {
+                || frame instanceof Frame.StreamEnd || frame instanceof Frame.StreamCancel
+                || frame instanceof Frame.GrowingPart || frame instanceof Frame.GrowingEnd) {
             StreamReceiver receiver = incoming.get(frame.streamId());
             if (receiver == null) {
                 ReferenceCountUtil.release(frame);
@@ -89,9 +103,9 @@ public final class Streams {
         incoming.values().forEach(receiver -> receiver.connectionClosed(reason));
     }
 
-    private void onOffer(Frame.StreamOffer offer) {
-        long id = offer.streamId();
-        StreamReceiver receiver = new StreamReceiver(peer, offer, channel, bulk, settings, () -> incoming.remove(id));
+    private void onOffer(long id, String label, IncomingFiles files) {
+        StreamReceiver receiver = new StreamReceiver(peer, id, label, files, channel, bulk, settings,
+                () -> incoming.remove(id));
         if (incoming.putIfAbsent(id, receiver) != null) {
             throw new MalformedFrameException("stream id " + id + " offered twice");
         }

@@ -161,4 +161,22 @@ public sealed interface Frame {
     /** Receiver to sender: every file is complete on the receiver's disk. */
     record StreamDone(long streamId) implements StreamFrame {
     }
+
+    /**
+     * Sender to receiver: a directory whose files are still being written is on offer; they
+     * come in parts as they grow, and {@link GrowingEnd} says what they came to.
+     */
+    record GrowingOffer(long streamId, String label) implements StreamFrame {
+    }
+
+    /**
+     * Sender to receiver: the blocks that follow continue file {@code name} from {@code offset},
+     * the bytes of it sent so far (0 for a file not sent before).
+     */
+    record GrowingPart(long streamId, String name, long offset) implements StreamFrame {
+    }
+
+    /** Sender to receiver: the writer has finished, and the directory holds these files and bytes. */
+    record GrowingEnd(long streamId, int fileCount, long totalBytes) implements StreamFrame {
+    }
 }

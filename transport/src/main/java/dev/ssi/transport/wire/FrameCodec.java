@@ -33,6 +33,9 @@ public final class FrameCodec {
     private static final int STREAM_CANCEL = 16;
     private static final int STREAM_REJECT = 17;
     private static final int STREAM_DONE = 18;
+    private static final int GROWING_OFFER = 19;
+    private static final int GROWING_PART = 20;
+    private static final int GROWING_END = 21;
     private static final int MAX_CAPABILITIES = 64;
 
     private FrameCodec() {
@@ -92,6 +95,15 @@ public final class FrameCodec {
             writeString(out, f.reason());
         } else if (frame instanceof Frame.StreamDone f) {
             out.writeByte(STREAM_DONE).writeLong(f.streamId());
+        } else if (frame instanceof Frame.GrowingOffer f) {
+            out.writeByte(GROWING_OFFER).writeLong(f.streamId());
+            writeString(out, f.label());
+        } else if (frame instanceof Frame.GrowingPart f) {
+            out.writeByte(GROWING_PART).writeLong(f.streamId());
+            writeString(out, f.name());
+            out.writeLong(f.offset());
+        } else if (frame instanceof Frame.GrowingEnd f) {
+            out.writeByte(GROWING_END).writeLong(f.streamId()).writeInt(f.fileCount()).writeLong(f.totalBytes());
         }
         out.setInt(0, out.readableBytes() - LENGTH_FIELD_SIZE);
         return out;
@@ -144,6 +156,9 @@ public final class FrameCodec {
             case STREAM_CANCEL -> new Frame.StreamCancel(readLong(in), readString(in));
             case STREAM_REJECT -> new Frame.StreamReject(readLong(in), readString(in));
             case STREAM_DONE -> new Frame.StreamDone(readLong(in));
+            case GROWING_OFFER -> new Frame.GrowingOffer(readLong(in), readString(in));
+            case GROWING_PART -> new Frame.GrowingPart(readLong(in), readString(in), readLong(in));
+            case GROWING_END -> new Frame.GrowingEnd(readLong(in), readInt(in), readLong(in));
             default -> throw new MalformedFrameException("unknown frame type " + type);
         };
         if (in.isReadable()) {

@@ -39,6 +39,8 @@ class StreamFailureTest {
     private TestPool pool;
     private TransportNode node;
     private final LinkedBlockingQueue<IncomingStream> offered = new LinkedBlockingQueue<>();
+    /** What the node receives of the one stream a real sender sends it. */
+    private final CompletableFuture<CompletableFuture<Path>> incoming = new CompletableFuture<>();
 
     @BeforeEach
     void start() {
@@ -194,6 +196,139 @@ class StreamFailureTest {
                 () -> stream.completion().get(5, TimeUnit.SECONDS));
         assertInstanceOf(RefusedException.class, e.getCause());
         assertTrue(e.getCause().getMessage().contains("no room"));
+    }
+
+    @Test
+    void aGrowingPartThatLeavesAGapEndsTheStream() throws Exception {
+        try (RawPeer peer = rawSender("sender")) {
+            CompletableFuture<Path> received = offerGrowing(peer, 1).completion();
+            peer.send(new Frame.GrowingPart(1, "pages-1.img", 0));
+            peer.send(block(1, new byte[10]));
+            peer.expect(Frame.StreamCredit.class);
+            peer.send(new Frame.GrowingPart(1, "pages-1.img", 20));
+            String reason = peer.expect(Frame.StreamReject.class).reason();
+            assertTrue(reason.contains("at offset 20, but 10 bytes of it have come"), reason);
+            assertStreamFailed(received, "pages-1.img");
+            assertNothingLeft();
+        }
+    }
+
+    @Test
+    void aGrowingPartOfANewFileMustStartAtItsBeginning() throws Exception {
+        try (RawPeer peer = rawSender("sender")) {
+            CompletableFuture<Path> received = offerGrowing(peer, 1).completion();
+            peer.send(new Frame.GrowingPart(1, "core-1.img", 4096));
+            assertTrue(peer.expect(Frame.StreamReject.class).reason().contains("at offset 4096, but 0 bytes"));
+            assertStreamFailed(received, "core-1.img");
+            assertNothingLeft();
+        }
+    }
+
+    @Test
+    void aGrowingPartNamedOutsideItsDirectoryEndsTheStream() throws Exception {
+        try (RawPeer peer = rawSender("sender")) {
+            CompletableFuture<Path> received = offerGrowing(peer, 1).completion();
+            peer.send(new Frame.GrowingPart(1, "../x", 0));
+            assertTrue(peer.expect(Frame.StreamReject.class).reason().contains("path separator"));
+            assertStreamFailed(received, "'../x'");
+            assertFalse(Files.exists(tmp.resolve("x")));
+            assertNothingLeft();
+        }
+    }
+
+    @Test
+    void aGrowingEndThatDoesNotAddUpEndsTheStream() throws Exception {
+        try (RawPeer peer = rawSender("sender")) {
+            CompletableFuture<Path> received = offerGrowing(peer, 1).completion();
+            peer.send(new Frame.GrowingPart(1, "f", 0));
+            peer.send(block(1, new byte[10]));
+            peer.send(new Frame.GrowingEnd(1, 1, 11));
+            String reason = peer.expect(Frame.StreamReject.class).reason();
+            assertTrue(reason.contains("1 files and 11 bytes announced; 1 files and 10 bytes came"), reason);
+            assertStreamFailed(received, "10 bytes came");
+            assertNothingLeft();
+        }
+    }
+
+    @Test
+    void aGrowingStreamOfMoreFilesThanTheLimitEndsTheStream() throws Exception {
+        int limit = TestPool.SMALL_STREAMS.maxFiles();
+        try (RawPeer peer = rawSender("sender")) {
+            CompletableFuture<Path> received = offerGrowing(peer, 1).completion();
+            for (int i = 0; i <= limit; i++) {
+                peer.send(new Frame.GrowingPart(1, "empty-" + i, 0));
+            }
+            assertTrue(peer.expect(Frame.StreamReject.class).reason().contains("more files than the limit of " + limit));
+            assertStreamFailed(received, "more files");
+            assertNothingLeft();
+        }
+    }
+
+    @Test
+    void aFileThatShrinksWhileItIsSentFailsTheStreamOnBothSides() throws Exception {
+        assertSenderFailsWhenTheWriter("shrank", file -> Files.write(file, new byte[10]));
+    }
+
+    @Test
+    void aFileThatVanishesWhileItIsSentFailsTheStreamOnBothSides() throws Exception {
+        assertSenderFailsWhenTheWriter("vanished while it was being sent", Files::delete);
+    }
+
+    @Test
+    void aGrowingStreamCancelledBeforeTheWriterFinishesLeavesNothing() throws Exception {
+        Path source = Files.createDirectory(tmp.resolve("source"));
+        Files.write(source.resolve("pages-1.img"), new byte[3 * BLOCK]);
+        OutgoingStream stream = growingStreamTo(source, "in-1");
+        awaitReceived(tmp.resolve("in-1").resolve("pages-1.img"), BLOCK);
+        stream.cancel("the job ended");
+        ExecutionException e = assertThrows(ExecutionException.class, () -> stream.completion().get(5, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("the job ended"), e.getCause().getMessage());
+        assertStreamFailed(incoming.get(5, TimeUnit.SECONDS), "the job ended");
+        assertNothingLeft();
+    }
+
+    /** What the writer does to a file that the stream has begun to send. */
+    @FunctionalInterface
+    private interface WriterMove {
+        void apply(Path file) throws Exception;
+    }
+
+    private void assertSenderFailsWhenTheWriter(String reason, WriterMove move) throws Exception {
+        Path source = Files.createDirectory(tmp.resolve("source"));
+        Path pages = Files.write(source.resolve("pages-1.img"), new byte[3 * BLOCK]);
+        OutgoingStream stream = growingStreamTo(source, "in-1");
+        awaitReceived(tmp.resolve("in-1").resolve("pages-1.img"), BLOCK);
+        move.apply(pages);
+        ExecutionException e = assertThrows(ExecutionException.class, () -> stream.completion().get(5, TimeUnit.SECONDS));
+        assertInstanceOf(StreamFailedException.class, e.getCause());
+        assertTrue(e.getCause().getMessage().contains(reason), e.getCause().getMessage());
+        assertStreamFailed(incoming.get(5, TimeUnit.SECONDS), reason);
+        assertNothingLeft();
+    }
+
+    /** A real sender follows {@code source}; this node accepts the stream into {@code into}. */
+    private OutgoingStream growingStreamTo(Path source, String into) throws Exception {
+        OutgoingStream stream = TestPool.connect(pool.start("sender"), node).sendGrowingDirectory(source, "job");
+        incoming.complete(offered.poll(5, TimeUnit.SECONDS).accept(tmp.resolve(into)));
+        return stream;
+    }
+
+    /** Waits until at least {@code bytes} of {@code file} have arrived. */
+    private static void awaitReceived(Path file, long bytes) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Files.exists(file) || Files.size(file) < bytes) {
+            assertTrue(System.nanoTime() < deadline, "no " + bytes + " bytes of " + file + " arrived");
+            Thread.sleep(5);
+        }
+    }
+
+    /** Offers a growing stream, has the node accept it into a fresh directory, waits for the accept. */
+    private IncomingStream offerGrowing(RawPeer peer, long id) throws InterruptedException {
+        peer.send(new Frame.GrowingOffer(id, "job-" + id));
+        IncomingStream stream = offered.poll(5, TimeUnit.SECONDS);
+        stream.accept(tmp.resolve("in-" + id));
+        peer.expect(Frame.StreamAccept.class);
+        return stream;
     }
 
     private RawPeer rawSender(String name) {

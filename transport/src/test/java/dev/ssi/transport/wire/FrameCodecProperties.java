@@ -125,6 +125,9 @@ class FrameCodecProperties {
                 Combinators.combine(ids, ints).as(Frame.StreamCredit::new),
                 Combinators.combine(ids, text).as(Frame.StreamCancel::new),
                 Combinators.combine(ids, text).as(Frame.StreamReject::new),
-                ids.map(Frame.StreamDone::new));
+                ids.map(Frame.StreamDone::new),
+                Combinators.combine(ids, text).as(Frame.GrowingOffer::new),
+                Combinators.combine(ids, text, Arbitraries.longs()).as(Frame.GrowingPart::new),
+                Combinators.combine(ids, ints, Arbitraries.longs()).as(Frame.GrowingEnd::new));
     }
 }
