@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The sending half of a migration: offer → dump (left stopped, images streamed while frozen)
+ * The sending half of a migration: offer → dump (left stopped, images streamed as CRIU writes them)
  * → restore there (stopped) → kill the original here → commit. Before the original is killed,
  * any failure resumes it and tells the destination to discard what it has.
  */
@@ -67,10 +67,9 @@ public final class MigrationSource {
 
     private void dumpStreaming(HostedJob job, Peer peer, Path images, Path work) throws MigrationException {
         try {
-            criu.dump(DumpSpec.of(job.running().root(), images, work).leaveStopped(), () ->
-                    peer.sendDirectory(images, job.id().value()).completion()
-                            .get(STREAM_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
-        } catch (CriuException e) {
+            StreamedDump.run(criu, DumpSpec.of(job.running().root(), images, work).leaveStopped(), peer,
+                    job.id().value(), STREAM_TIMEOUT);
+        } catch (CriuException | IOException e) {
             abortQuietly(peer, job, e.getMessage());
             throw new MigrationException("dump of " + job.id() + " failed; it runs on here", e);
         }

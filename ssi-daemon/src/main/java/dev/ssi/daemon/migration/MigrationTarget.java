@@ -31,6 +31,7 @@ import java.util.function.Predicate;
  */
 public final class MigrationTarget {
     private final Criu criu;
+    private final CompatibleCpus cpus;
     private final Path incoming;
     private final Executor work;
     private final Predicate<JobId> hasRoom;
@@ -60,6 +61,7 @@ public final class MigrationTarget {
 
     public MigrationTarget(Criu criu, Path incoming, Executor work, Predicate<JobId> hasRoom, Arrival arrived) {
         this.criu = criu;
+        this.cpus = new CompatibleCpus(criu);
         this.incoming = incoming;
         this.work = work;
         this.hasRoom = hasRoom;
@@ -88,7 +90,7 @@ public final class MigrationTarget {
             }
         }
         try {
-            criu.checkCpuCompatible(offer.getCpuinfo().toByteArray());
+            cpus.check(offer.getCpuinfo());
         } catch (CriuException e) {
             throw new RefusedException("this node's CPU cannot run " + job + ": " + e.getMessage());
         }
