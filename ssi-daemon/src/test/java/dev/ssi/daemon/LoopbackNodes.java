@@ -24,8 +24,12 @@ final class LoopbackNodes implements AutoCloseable {
     }
 
     Node start(String name, int maxGuests) throws Exception {
-        Node node = Node.start(authority.admit(NodeId.of(name), Duration.ofDays(1)),
-                TransportConfig.defaults(new InetSocketAddress("127.0.0.1", 0)), Criu.locate(),
+        return start(name, maxGuests, TransportConfig.defaults(new InetSocketAddress("127.0.0.1", 0)));
+    }
+
+    /** A node whose transport is configured as {@code config} says (its stream limits, say). */
+    Node start(String name, int maxGuests, TransportConfig config) throws Exception {
+        Node node = Node.start(authority.admit(NodeId.of(name), Duration.ofDays(1)), config, Criu.locate(),
                 BIN.resolve("ssi-init"), state.resolve(name), maxGuests);
         for (Node other : nodes) {
             other.introduce(node.id(), node.address());

@@ -1,26 +1,19 @@
 package dev.ssi.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ssi.checkpoint.CheckpointBenchmark;
 import dev.ssi.checkpoint.Criu;
-import dev.ssi.checkpoint.CriuCommandLine;
-import dev.ssi.checkpoint.Median;
 import dev.ssi.daemon.control.ControlFrame.Payload;
 import dev.ssi.daemon.control.ControlFrame.Type;
-import dev.ssi.daemon.job.JobSpec;
-import dev.ssi.daemon.job.RunningJob;
 import dev.ssi.daemon.pool.LinkRate;
 import dev.ssi.daemon.pool.LocalPool;
 import dev.ssi.daemon.pool.PoolSpec;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -38,7 +31,8 @@ import picocli.CommandLine.Spec;
  * Issue 4's benchmark, in one run on a local pool of three hosts: what ssi-run adds to the
  * wall time of {@code true} and of {@code sleep 1}; then jobs of 64 MiB, 256 MiB and 1 GiB
  * resident memory moved between two hosts, h1 and h2, next to plain {@code criu dump} and
- * {@code criu restore} of the same job on tmpfs, alternating, so both meet the same machine;
+ * {@code criu restore} of the same job on tmpfs on host h1 (criu-round-trip.sh), alternating, so
+ * that both meet the same machine;
  * then the same moves again on links shaped to 1 Gbit/s. Prints Markdown tables of medians.
  * Run: {@code scripts/bench-migration.sh [--runs N] [--cpus-per-host C] [MIB...]}.
  */
@@ -68,7 +62,6 @@ public final class MigrationBenchmark implements Callable<Integer> {
     CommandSpec spec;
 
     private Criu criu;
-    private CriuCommandLine cli;
     private Path scratch;
 
     public static void main(String[] args) {
@@ -85,7 +78,6 @@ public final class MigrationBenchmark implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "Invalid value for MIB: " + sizes + " (each at least 1)");
         }
         criu = Criu.locate();
-        cli = new CriuCommandLine(criu.binary());
         scratch = Files.createTempDirectory(SCRATCH, "ssi-bench-migration-");
         Path poolDir = scratch.resolve("pool");
         Thread downOnInterrupt = new Thread(() -> LocalPool.down(poolDir), "pool-down");
@@ -135,8 +127,8 @@ public final class MigrationBenchmark implements Callable<Integer> {
                     direct.add(wallSeconds(command));
                 }
             }
-            double plain = Median.of(direct);
-            double ssi = Median.of(through);
+            double plain = median(direct);
+            double ssi = median(through);
             System.out.printf(Locale.ROOT, "| `%s` | %.1f ms | %.1f ms | %.1f ms |%n", String.join(" ", command),
                     plain * 1e3, ssi * 1e3, (ssi - plain) * 1e3);
         }
@@ -171,9 +163,9 @@ public final class MigrationBenchmark implements Callable<Integer> {
             long imageBytes = 0;
             try (MovingJob job = MovingJob.start(pool, scratch, mib)) {
                 for (int i = 0; i < runs; i++) {
-                    double[] baseline = i % 2 == 0 ? dumpAndRestore(mib) : null;
+                    double[] baseline = i % 2 == 0 ? dumpAndRestore(pool, mib) : null;
                     JsonNode moved = job.moveOn();
-                    baseline = baseline == null ? dumpAndRestore(mib) : baseline;
+                    baseline = baseline == null ? dumpAndRestore(pool, mib) : baseline;
                     totals.add(moved.path("total_ms").asDouble() / 1e3);
                     frozen.add(moved.path("frozen_ms").asDouble() / 1e3);
                     imageBytes = moved.path("image_bytes").asLong();
@@ -182,52 +174,39 @@ public final class MigrationBenchmark implements Callable<Integer> {
                     baselines.add(baseline[0] + baseline[1]);
                 }
             }
-            double total = Median.of(totals);
-            double base = Median.of(baselines);
+            double total = median(totals);
+            double base = median(baselines);
             System.out.printf(Locale.ROOT, "| %d MiB | %.1f MB | %.3f s | %.3f s | %.3f s | %.3f s | %.3f s | %.2f |%n",
-                    mib, imageBytes / 1e6, total, Median.of(frozen), Median.of(dumps), Median.of(restores), base, total / base);
+                    mib, imageBytes / 1e6, total, median(frozen), median(dumps), median(restores), base, total / base);
         }
         System.out.println();
     }
 
     /**
-     * Seconds for plain criu to dump a fresh job of {@code mib} MiB (which kills it) and to
-     * restore it as our child with its stdio on new pipes, as a migration's two ends do.
+     * Seconds for plain criu, run on host h1 as the migration's source runs there, to dump a
+     * fresh job of {@code mib} MiB to tmpfs (which kills it) and to restore it from there.
      */
-    private double[] dumpAndRestore(int mib) throws Exception {
+    private double[] dumpAndRestore(SystemPool pool, int mib) throws Exception {
         Path dir = Files.createTempDirectory(scratch, "criu-");
-        Path images = Files.createDirectory(dir.resolve("images"));
-        Path work = Files.createDirectory(dir.resolve("work"));
-        RunningJob job = RunningJob.launch(SystemPool.BIN.resolve("ssi-init"), new JobSpec(
-                List.of("python3", "-c", CheckpointBenchmark.MEMORY_JOB, Integer.toString(mib)), System.getenv(),
-                scratch, 022));
-        InputStream stdout = job.stdout();
-        try (stdout) {
-            long start;
-            long dumped;
-            try {
-                awaitReady(stdout);
-                start = System.nanoTime();
-                cli.dump(job.root(), images, work);
-                dumped = System.nanoTime();
-            } catch (Exception e) {
-                job.kill();
-                throw e;
-            } finally {
-                job.awaitExit();
+        try {
+            Process roundTrip = pool.local().processIn("h1", List.of("bash", resource("criu-round-trip.sh").toString(),
+                    criu.binary().toString(), SystemPool.BIN.resolve("ssi-init").toString(), Integer.toString(mib),
+                    dir.toString())).start();
+            // Its stderr holds only bash's word on the job that the dump killed, unless it fails.
+            ProcessOutput errors = ProcessOutput.of(roundTrip.getErrorStream());
+            String seconds = new String(roundTrip.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+            if (roundTrip.waitFor() != 0) {
+                throw new IllegalStateException("the criu round trip on h1 failed (exit " + roundTrip.exitValue()
+                        + "): " + new String(errors.all(), StandardCharsets.UTF_8));
             }
-            double restore = cli.secondsToRestore(images, work, job.stdinKey(), job.stdoutKey());
-            return new double[] {(dumped - start) / 1e9, restore};
+            return Arrays.stream(seconds.split(" ")).mapToDouble(Double::parseDouble).toArray();
         } finally {
             Directories.deleteTree(dir);
         }
     }
 
-    private static void awaitReady(InputStream stdout) throws IOException {
-        String line = new BufferedReader(new InputStreamReader(stdout, StandardCharsets.UTF_8)).readLine();
-        if (!"ready".equals(line)) {
-            throw new IOException("the memory job said " + line + " instead of ready");
-        }
+    private static Path resource(String name) throws Exception {
+        return Path.of(MigrationBenchmark.class.getResource("/" + name).toURI());
     }
 
     /** A memory job started through ssi-run and moved to h1, then back and forth between h1 and h2. */
@@ -245,7 +224,7 @@ public final class MigrationBenchmark implements Callable<Integer> {
         }
 
         static MovingJob start(SystemPool pool, Path directory, int mib) throws Exception {
-            Process run = pool.ssiRun(directory, List.of("python3", "-c", CheckpointBenchmark.MEMORY_JOB,
+            Process run = pool.ssiRun(directory, List.of("python3", resource("memory-job.py").toString(),
                     Integer.toString(mib)));
             try {
                 ProcessOutput.of(run.getInputStream()).awaitLines(1);
@@ -273,6 +252,10 @@ public final class MigrationBenchmark implements Callable<Integer> {
                 run.destroyForcibly();
             }
         }
+    }
+
+    private static double median(List<Double> values) {
+        return values.stream().sorted().toList().get(values.size() / 2);
     }
 
     private static String format(double cores) {

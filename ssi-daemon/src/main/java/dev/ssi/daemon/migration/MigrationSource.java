@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The sending half of a migration: offer → dump (left stopped, images streamed while frozen)
- * → restore there (stopped) → kill the original here → commit. Every step is journaled first.
+ * The sending half of a migration: offer → dump (left stopped, images streamed as CRIU writes
+ * them) → restore there (stopped) → kill the original here → commit. Every step is journaled first.
  * Before the commit point (COMMITTING in the journal) any failure resumes the original and tells
  * the destination to discard what it has; after it, the destination's copy is the job, and
  * COMMIT is repeated until the destination confirms.
@@ -104,11 +104,9 @@ public final class MigrationSource {
 
     private void dumpStreaming(HostedJob job, Peer peer, int epoch, Path images, Path work) throws MigrationException {
         try {
-            criu.dump(DumpSpec.of(job.running().root(), images, work).leaveStopped(), () -> {
-                CrashPoints.reach("source.frozen");
-                peer.sendDirectory(images, job.id().value()).completion().get(STREAM_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            });
-        } catch (CriuException e) {
+            StreamedDump.run(criu, DumpSpec.of(job.running().root(), images, work).leaveStopped(), peer,
+                    job.id().value(), STREAM_TIMEOUT);
+        } catch (CriuException | IOException e) {
             outgoings.record(job.id(), epoch, peer.id(), Phase.ABORTED);
             abortQuietly(peer, job, epoch, e.getMessage());
             throw new MigrationException("dump of " + job.id() + " failed; it runs on here", e);

@@ -53,6 +53,7 @@ public final class MigrationTarget {
     private static final System.Logger LOG = System.getLogger(MigrationTarget.class.getName());
 
     private final Criu criu;
+    private final CompatibleCpus cpus;
     private final Path incoming;
     private final Executor work;
     private final Journal journal;
@@ -101,6 +102,7 @@ public final class MigrationTarget {
 
     public MigrationTarget(Criu criu, Path incoming, Executor work, Context context) {
         this.criu = criu;
+        this.cpus = new CompatibleCpus(criu);
         this.incoming = incoming;
         this.work = work;
         this.journal = context.journal();
@@ -133,7 +135,7 @@ public final class MigrationTarget {
             }
         }
         try {
-            criu.checkCpuCompatible(offer.getCpuinfo().toByteArray());
+            cpus.check(offer.getCpuinfo());
         } catch (CriuException e) {
             throw new RefusedException("this node's CPU cannot run " + job + ": " + e.getMessage());
         }
