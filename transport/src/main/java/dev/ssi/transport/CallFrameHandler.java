@@ -45,6 +45,7 @@ final class CallFrameHandler extends ChannelInboundHandlerAdapter {
                     "no handler for " + request.type() + " on this node"));
             return;
         }
+        peer.servingStarted();
         executor.execute(() -> {
             CompletableFuture<byte[]> answer;
             try {
@@ -54,7 +55,7 @@ final class CallFrameHandler extends ChannelInboundHandlerAdapter {
             }
             answer.whenComplete((payload, failure) -> channel.writeAndFlush(failure == null
                     ? new Frame.Response(request.callId(), payload)
-                    : errorReply(request, failure)));
+                    : errorReply(request, failure)).addListener(written -> peer.servingDone()));
         });
     }
 

@@ -23,6 +23,10 @@ public final class Peer {
     private final PendingCalls calls;
     private final Streams streams;
     private final CompletableFuture<String> closed = new CompletableFuture<>();
+    /** Requests from the peer that this node has not answered yet. */
+    private final java.util.concurrent.atomic.AtomicInteger serving = new java.util.concurrent.atomic.AtomicInteger();
+    private static final long RETIRE_CHECK_MILLIS = 200;
+    private static final long RETIRE_MAX_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
 
     Peer(NodeId id, Set<String> capabilities, Channel channel, boolean dialedHere, int maxFrameLength,
          Streams streams) {
@@ -104,6 +108,35 @@ public final class Peer {
 
     public void close(String reason) {
         CloseReason.closeTelling(channel, reason);
+    }
+
+    /**
+     * This connection lost the tie with a duplicate: no new work is put on it, and it closes
+     * once what is under way on it is over — calls either way, streams — so nothing in flight
+     * fails for it (at the latest after ten minutes).
+     */
+    void retire(String reason) {
+        closeWhenIdle(reason, System.nanoTime() + RETIRE_MAX_NANOS);
+    }
+
+    private void closeWhenIdle(String reason, long deadline) {
+        if (!channel.isActive()) {
+            return;
+        }
+        if ((calls.isEmpty() && serving.get() == 0 && streams.idle()) || System.nanoTime() > deadline) {
+            close(reason);
+        } else {
+            channel.eventLoop().schedule(() -> closeWhenIdle(reason, deadline), RETIRE_CHECK_MILLIS,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    void servingStarted() {
+        serving.incrementAndGet();
+    }
+
+    void servingDone() {
+        serving.decrementAndGet();
     }
 
     boolean dialedHere() {

@@ -8,7 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One connection per peer pair. When both nodes dial each other at once, both keep the
- * connection dialed by the node with the smaller id and close the other.
+ * connection dialed by the node with the smaller id and retire the other: it takes no new work
+ * and closes once what was already under way on it is over.
  */
 final class PeerRegistry {
     private final NodeId self;
@@ -28,7 +29,7 @@ final class PeerRegistry {
         Peer keep = dialer(existing).compareTo(dialer(candidate)) <= 0 ? existing : candidate;
         Peer drop = keep == existing ? candidate : existing;
         peers.put(keep.id(), keep);
-        drop.close("duplicate connection; keeping the one " + dialer(keep) + " dialed");
+        drop.retire("duplicate connection; keeping the one " + dialer(keep) + " dialed");
         return keep;
     }
 

@@ -63,6 +63,10 @@ final class PendingCalls {
                 : new RemoteFailureException(error.message()));
     }
 
+    boolean isEmpty() {
+        return pending.isEmpty();
+    }
+
     void connectionClosed(String reason) {
         pending.keySet().forEach(id -> fail(id, new PeerGoneException(reason)));
     }

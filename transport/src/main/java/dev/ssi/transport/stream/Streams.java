@@ -98,6 +98,11 @@ public final class Streams {
         outgoing.values().forEach(StreamSender::onWritable);
     }
 
+    /** Whether no stream is under way on this connection, in either direction. */
+    public boolean idle() {
+        return outgoing.isEmpty() && incoming.isEmpty();
+    }
+
     public void connectionClosed(String reason) {
         outgoing.values().forEach(sender -> sender.connectionClosed(reason));
         incoming.values().forEach(receiver -> receiver.connectionClosed(reason));
