@@ -30,8 +30,10 @@ import dev.ssi.daemon.migration.PeerMessages.Offer;
 import dev.ssi.daemon.migration.PeerMessages.OutputAck;
 import dev.ssi.daemon.migration.PeerMessages.Signal;
 import dev.ssi.daemon.migration.PeerProtocol;
+import dev.ssi.transport.CallType;
 import dev.ssi.transport.NodeId;
 import dev.ssi.transport.Peer;
+import dev.ssi.transport.PeerGoneException;
 import dev.ssi.transport.RefusedException;
 import dev.ssi.transport.TransportConfig;
 import dev.ssi.transport.TransportNode;
@@ -83,11 +85,11 @@ public final class Node implements AutoCloseable {
         this.keeper = keeper;
         this.hosted = new HostedJobs(transport.id(), journal, keeper, this::linkTo);
         this.outgoings = new Outgoings(journal);
-        this.committer = new Committer(outgoings, timer, this::connectQuietly);
+        this.committer = new Committer(outgoings, timer, this::call);
         this.source = new MigrationSource(criu, state.resolve("outgoing"), criu.fingerprint().cpuinfoImage(), outgoings,
                 committer);
         this.target = new MigrationTarget(criu, state.resolve("incoming"), work, new MigrationTarget.Context(journal,
-                keeper, job -> hosted.guests() < maxGuests, this::runsInEpoch, this::arrived, this::connectQuietly));
+                keeper, job -> hosted.guests() < maxGuests, this::runsInEpoch, this::arrived, this::call));
         target.register(transport);
         registerHomeSide();
         transport.onCall(PeerProtocol.MOVE, (from, m) -> CompletableFuture.supplyAsync(() -> {
@@ -172,7 +174,7 @@ public final class Node implements AutoCloseable {
 
     private void recover(JournalState replayed) throws IOException {
         jobNumbers.set(replayed.lastJobNumber());
-        new Recovery(hosted, outgoings, committer, target, keeper, this::connectQuietly).run(replayed);
+        new Recovery(hosted, outgoings, committer, target, keeper, this::call).run(replayed);
         timer.scheduleWithFixedDelay(this::tick, TIMER_PERIOD_MILLIS, TIMER_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -220,9 +222,8 @@ public final class Node implements AutoCloseable {
         if (where.equals(id())) {
             return migrate(job, destination);
         }
-        Peer host = connect(where);
         try {
-            return host.call(PeerProtocol.MOVE, Move.newBuilder().setJob(job.value()).setDestination(destination.value())
+            return call(where, PeerProtocol.MOVE, Move.newBuilder().setJob(job.value()).setDestination(destination.value())
                     .build(), java.time.Duration.ofMinutes(10)).get();
         } catch (java.util.concurrent.ExecutionException e) {
             throw new MigrationException("moving " + job + " from " + where + " to " + destination + " failed", e);
@@ -309,12 +310,19 @@ public final class Node implements AutoCloseable {
         if (pinned.isPresent()) {
             throw new MigrationException(job + " is pinned to " + id() + ": it " + pinned.get());
         }
-        Peer peer = connect(destination);
         if (!hosted.take(job, hostedJob)) {
             throw new MigrationException(job + " ended or moved meanwhile");
         }
         try {
-            return source.migrate(hostedJob, peer);
+            try {
+                return source.migrate(hostedJob, connect(destination));
+            } catch (MigrationException e) {
+                if (!PeerGoneException.isNeverSent(e)) {
+                    throw e;
+                }
+                // The connection was found dead before the offer left (the destination restarted): once more, anew.
+                return source.migrate(hostedJob, connect(destination));
+            }
         } catch (MigrationException e) {
             hosted.putBack(hostedJob);
             throw e;
@@ -343,6 +351,13 @@ public final class Node implements AutoCloseable {
 
     private HomeLink linkTo(NodeId home) {
         return home.equals(id()) ? new LocalHomeLink(homed, hosted.outbox()) : new RemoteHomeLink(home, this::connectQuietly);
+    }
+
+    private <Q, R> CompletableFuture<R> call(NodeId node, CallType<Q, R> type, Q request, java.time.Duration timeout) {
+        InetSocketAddress address = directory.get(node);
+        return address == null
+                ? CompletableFuture.failedFuture(new IllegalStateException("unknown node " + node))
+                : transport.call(node, address, type, request, timeout);
     }
 
     private CompletableFuture<Peer> connectQuietly(NodeId node) {

@@ -16,17 +16,15 @@ import dev.ssi.daemon.journal.JournalState.HostedJobState;
 import dev.ssi.daemon.migration.Committer;
 import dev.ssi.daemon.migration.MigrationTarget;
 import dev.ssi.daemon.migration.Outgoings;
+import dev.ssi.daemon.migration.PeerCalls;
 import dev.ssi.daemon.migration.PeerMessages.Abort;
 import dev.ssi.daemon.migration.PeerProtocol;
 import dev.ssi.transport.NodeId;
-import dev.ssi.transport.Peer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 
 /**
  * What a restarted ssid does before it serves anyone: from its journal and the pipes its keeper
@@ -49,16 +47,16 @@ final class Recovery {
     private final Committer committer;
     private final MigrationTarget target;
     private final DescriptorKeeper keeper;
-    private final Function<NodeId, CompletableFuture<Peer>> connect;
+    private final PeerCalls peers;
 
     Recovery(HostedJobs hostedJobs, Outgoings outgoings, Committer committer, MigrationTarget target,
-            DescriptorKeeper keeper, Function<NodeId, CompletableFuture<Peer>> connect) {
+            DescriptorKeeper keeper, PeerCalls peers) {
         this.hostedJobs = hostedJobs;
         this.outgoings = outgoings;
         this.committer = committer;
         this.target = target;
         this.keeper = keeper;
-        this.connect = connect;
+        this.peers = peers;
     }
 
     void run(JournalState state) throws IOException {
@@ -95,6 +93,9 @@ final class Recovery {
             return;
         }
         RunningJob running = RunningJob.adopt(alive ? entry.getRoot() : 0, pipes[0], pipes[1], entry.getStdinKey());
+        LOG.log(System.Logger.Level.INFO, "taking over " + HostedJobs.keeperName(id, entry.getEpoch()) + ": "
+                + (alive ? "running" : "ended") + ", " + job.unacked().size() + " chunks not yet acknowledged home, "
+                + "output read on from chunk " + job.nextSeq());
         if (migration.isPresent() && migration.get().getPhase() == Outgoing.Phase.COMMITTING) {
             finishMigrationAway(job, running, migration.get());
             return;
@@ -129,7 +130,7 @@ final class Recovery {
         outgoings.record(id, migration.getEpoch(), destination, Outgoing.Phase.ABORTED);
         Abort abort = Abort.newBuilder().setJob(id.value()).setEpoch(migration.getEpoch())
                 .setReason("the source restarted before the commit point").build();
-        connect.apply(destination).thenCompose(peer -> peer.call(PeerProtocol.ABORT, abort, Duration.ofSeconds(30)))
+        peers.call(destination, PeerProtocol.ABORT, abort, Duration.ofSeconds(30))
                 .exceptionally(failure -> null); // It asks us (FATE) when it can.
         LOG.log(System.Logger.Level.INFO, "called off the migration of " + id + " to " + destination + "; it runs on here");
     }

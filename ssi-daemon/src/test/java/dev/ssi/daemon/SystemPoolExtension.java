@@ -32,11 +32,29 @@ final class SystemPoolExtension implements BeforeEachCallback, AfterEachCallback
 
     @Override
     public void afterEach(ExtensionContext context) {
+        if (work != null && context.getExecutionException().isPresent()) {
+            keepLogs(context.getDisplayName());
+        }
         if (work != null) {
             if (pool != null) {
                 pool.close();
             }
             Directories.deleteTree(work);
+        }
+    }
+
+    /** A failed test's ssid logs, copied out before the pool goes, so that they can say why. */
+    private void keepLogs(String test) {
+        Path kept = Path.of(System.getProperty("java.io.tmpdir"), "ssi-failed-" + System.currentTimeMillis());
+        try (var logs = Files.walk(work)) {
+            for (Path log : (Iterable<Path>) logs.filter(p -> p.getFileName().toString().equals("ssid.log"))::iterator) {
+                Path copy = kept.resolve(work.relativize(log).toString().replace('/', '_'));
+                Files.createDirectories(kept);
+                Files.copy(log, copy);
+            }
+            System.err.println("ssid logs of the failed test " + test + " are in " + kept);
+        } catch (java.io.IOException e) {
+            System.err.println("cannot keep the ssid logs of " + test + ": " + e.getMessage());
         }
     }
 

@@ -37,11 +37,13 @@ final class PendingCalls {
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);
         pending.put(id, new Pending(answer, timer));
         if (!channel.isActive()) {
-            fail(id, new PeerGoneException(CloseReason.of(channel)));
+            fail(id, PeerGoneException.neverSent(CloseReason.of(channel), null));
         } else {
             channel.writeAndFlush(new Frame.Request(id, type, payload)).addListener(written -> {
                 if (!written.isSuccess()) {
-                    fail(id, new PeerGoneException("cannot send " + type + " to " + peer + ": " + written.cause(),
+                    // A connection that cannot take a write is done for: close it, so that the next call dials anew.
+                    channel.close();
+                    fail(id, PeerGoneException.neverSent("cannot send " + type + " to " + peer + ": " + written.cause(),
                             written.cause()));
                 }
             });

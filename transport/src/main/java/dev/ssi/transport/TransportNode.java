@@ -114,6 +114,20 @@ public final class TransportNode implements AutoCloseable {
         });
     }
 
+    /**
+     * A call to {@code node} on its connection, dialed if need be. A request that could not even
+     * be written — the connection was found dead, say the peer restarted — goes once more on a
+     * fresh connection; a request the peer may have seen is never sent twice.
+     */
+    public <Q, R> CompletableFuture<R> call(NodeId node, InetSocketAddress address, CallType<Q, R> type, Q request,
+            java.time.Duration timeout) {
+        return connect(node, address).thenCompose(peer -> peer.call(type, request, timeout)).exceptionallyCompose(failure ->
+                PeerGoneException.isNeverSent(failure)
+                        ? connect(node, address).thenCompose(peer -> peer.call(type, request, timeout))
+                        : CompletableFuture.failedFuture(failure instanceof java.util.concurrent.CompletionException
+                                && failure.getCause() != null ? failure.getCause() : failure));
+    }
+
     public Optional<Peer> peer(NodeId node) {
         return context.registry().get(node);
     }

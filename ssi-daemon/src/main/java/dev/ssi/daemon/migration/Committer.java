@@ -4,12 +4,10 @@ import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.journal.JournalEntries.Outgoing;
 import dev.ssi.daemon.migration.PeerMessages.JobRef;
 import dev.ssi.transport.NodeId;
-import dev.ssi.transport.Peer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * Past the commit point the original is gone and the destination's copy is the job: COMMIT is
@@ -22,12 +20,12 @@ public final class Committer {
 
     private final Outgoings outgoings;
     private final ScheduledExecutorService timer;
-    private final Function<NodeId, CompletableFuture<Peer>> connect;
+    private final PeerCalls peers;
 
-    public Committer(Outgoings outgoings, ScheduledExecutorService timer, Function<NodeId, CompletableFuture<Peer>> connect) {
+    public Committer(Outgoings outgoings, ScheduledExecutorService timer, PeerCalls peers) {
         this.outgoings = outgoings;
         this.timer = timer;
-        this.connect = connect;
+        this.peers = peers;
     }
 
     /** Tells {@code destination} to resume {@code job} in {@code epoch}, now and again until it confirms. */
@@ -39,8 +37,7 @@ public final class Committer {
 
     private void attempt(JobId job, int epoch, NodeId destination, CompletableFuture<Void> confirmed) {
         JobRef ref = JobRef.newBuilder().setJob(job.value()).setEpoch(epoch).build();
-        connect.apply(destination).thenCompose(peer -> peer.call(PeerProtocol.COMMIT, ref, CALL_TIMEOUT))
-                .whenComplete((done, failure) -> {
+        peers.call(destination, PeerProtocol.COMMIT, ref, CALL_TIMEOUT).whenComplete((done, failure) -> {
                     if (failure == null) {
                         outgoings.record(job, epoch, destination, Outgoing.Phase.DONE);
                         confirmed.complete(null);

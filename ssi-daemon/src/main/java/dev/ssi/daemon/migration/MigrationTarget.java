@@ -22,7 +22,6 @@ import dev.ssi.daemon.migration.PeerMessages.JobRef;
 import dev.ssi.daemon.migration.PeerMessages.Offer;
 import dev.ssi.daemon.migration.PeerMessages.Restored;
 import dev.ssi.transport.NodeId;
-import dev.ssi.transport.Peer;
 import dev.ssi.transport.RefusedException;
 import dev.ssi.transport.TransportNode;
 import dev.ssi.transport.stream.IncomingStream;
@@ -36,7 +35,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
-import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -61,7 +59,7 @@ public final class MigrationTarget {
     private final Predicate<JobId> hasRoom;
     private final BiPredicate<JobId, Integer> runsHere;
     private final Arrival arrived;
-    private final Function<NodeId, CompletableFuture<Peer>> connect;
+    private final PeerCalls peers;
     private final Map<JobId, Pending> pending = new ConcurrentHashMap<>();
 
     /** Receives a committed, running job: its offer says where home is and which epoch this is. */
@@ -98,7 +96,7 @@ public final class MigrationTarget {
 
     /** What this node needs from the rest of it to take jobs in. */
     public record Context(Journal journal, DescriptorKeeper keeper, Predicate<JobId> hasRoom,
-            BiPredicate<JobId, Integer> runsHere, Arrival arrived, Function<NodeId, CompletableFuture<Peer>> connect) {}
+            BiPredicate<JobId, Integer> runsHere, Arrival arrived, PeerCalls peers) {}
 
     public MigrationTarget(Criu criu, Path incoming, Executor work, Context context) {
         this.criu = criu;
@@ -110,7 +108,7 @@ public final class MigrationTarget {
         this.hasRoom = context.hasRoom();
         this.runsHere = context.runsHere();
         this.arrived = context.arrived();
-        this.connect = context.connect();
+        this.peers = context.peers();
     }
 
     public void register(TransportNode node) {
@@ -304,8 +302,7 @@ public final class MigrationTarget {
                 continue;
             }
             JobRef ref = JobRef.newBuilder().setJob(p.offer.getJob()).setEpoch(p.epoch).build();
-            connect.apply(p.source).thenCompose(peer -> peer.call(PeerProtocol.FATE, ref, CALL_TIMEOUT))
-                    .thenAcceptAsync(fate -> act(p, ref, fate.getOutcome()), work)
+            peers.call(p.source, PeerProtocol.FATE, ref, CALL_TIMEOUT).thenAcceptAsync(fate -> act(p, ref, fate.getOutcome()), work)
                     .exceptionally(failure -> {
                         LOG.log(System.Logger.Level.DEBUG, "cannot ask " + p.source + " about " + p.job() + " yet: "
                                 + failure.getMessage());

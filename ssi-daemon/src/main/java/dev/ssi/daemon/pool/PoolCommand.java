@@ -20,7 +20,8 @@ import picocli.CommandLine.TypeConversionException;
 /** {@code ssi-pool up | status | down | exec}: a local pool of network-namespace hosts on this machine. */
 @Command(name = "pool", mixinStandardHelpOptions = true,
         description = "A pool in a box: hosts in network namespaces on this machine, joined by a bridge.",
-        subcommands = {PoolCommand.Up.class, PoolCommand.Status.class, PoolCommand.Down.class, PoolCommand.Exec.class})
+        subcommands = {PoolCommand.Up.class, PoolCommand.Status.class, PoolCommand.Down.class, PoolCommand.Exec.class,
+                PoolCommand.Restart.class})
 public final class PoolCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -188,6 +189,36 @@ public final class PoolCommand implements Runnable {
             LocalPool local = LocalPool.open(pool.dir)
                     .orElseThrow(() -> new PoolException("no pool in " + pool.dir.toAbsolutePath()));
             return local.processIn(host, command).inheritIO().start().waitFor();
+        }
+    }
+
+    @Command(name = "restart", description = "Starts a node's ssid again (after a crash, or kills it first with --kill); "
+            + "it takes over the jobs it hosted.")
+    static final class Restart implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "NODE", description = "ws or a host of the pool, e.g. h1.")
+        String node;
+
+        @Option(names = "--kill", description = "Kill its ssid first (SIGKILL), as a crash would.")
+        boolean kill;
+
+        @Mixin
+        PoolDir pool;
+
+        @Override
+        public Integer call() {
+            LocalPool local = LocalPool.open(pool.dir)
+                    .orElseThrow(() -> new PoolException("no pool in " + pool.dir.toAbsolutePath()));
+            PoolNode target = PoolDaemons.node(local, node);
+            if (kill) {
+                PoolDaemons.kill(target);
+            }
+            PoolDaemons.restart(local, node, java.util.Map.of());
+            spec.commandLine().getOut().println("the ssid of " + node + " runs again (pid "
+                    + PoolDaemons.running(target).map(ProcessHandle::pid).orElse(0L) + ")");
+            return 0;
         }
     }
 }

@@ -69,11 +69,33 @@ public final class PoolDaemons {
         PoolConfigs.write(pool.id(), nodes);
         Map<PoolNode, Process> started = new LinkedHashMap<>();
         for (PoolNode node : nodes) {
-            started.put(node, launch(pool, node));
+            started.put(node, launch(pool, node, Map.of()));
         }
         long deadline = System.nanoTime() + START_DEADLINE.toNanos();
         started.forEach((node, process) -> awaitAnswer(node, process, deadline));
         return nodes;
+    }
+
+    /**
+     * Starts the ssid of one node again — after it crashed or was killed with
+     * {@link #kill} — with {@code environment} added to its own, and returns once it answers.
+     * It takes over the jobs its journal says it hosted.
+     */
+    public static void restart(LocalPool pool, String name, Map<String, String> environment) {
+        PoolNode node = node(pool, name);
+        if (running(node).isPresent()) {
+            throw new PoolException("the ssid of " + name + " runs already (pid " + running(node).get().pid() + ")");
+        }
+        Process process = launch(pool, node, environment);
+        awaitAnswer(node, process, System.nanoTime() + START_DEADLINE.toNanos());
+    }
+
+    /** Kills one node's ssid at once (SIGKILL), as a crash would; its jobs run on. */
+    public static void kill(PoolNode node) {
+        running(node).ifPresent(daemon -> {
+            daemon.destroyForcibly();
+            daemon.onExit().join();
+        });
     }
 
     /** The node's ssid, if it runs. */
@@ -96,13 +118,15 @@ public final class PoolDaemons {
         daemons.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
-    private static Process launch(LocalPool pool, PoolNode node) {
+    private static Process launch(LocalPool pool, PoolNode node, Map<String, String> environment) {
         List<String> ssid = SsidCommandLine.of(node.config());
         List<String> command = node.name().equals(LocalPool.WORKSTATION)
                 ? pool.commandOnWorkstation(ssid) : pool.commandIn(node.name(), ssid);
         try {
             // The shell, nsenter and setsid each exec the next: the pid is the JVM's.
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(environment);
+            Process process = builder
                     .redirectInput(Redirect.from(Path.of("/dev/null").toFile()))
                     .redirectOutput(Redirect.appendTo(node.log().toFile()))
                     .redirectErrorStream(true)

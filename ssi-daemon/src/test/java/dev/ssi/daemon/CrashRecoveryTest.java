@@ -1,0 +1,143 @@
+package dev.ssi.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ssi.daemon.pool.PoolDaemons;
+import dev.ssi.daemon.pool.PoolNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * kill -9 of an ssid at every step of a migration, source and destination alike, then a
+ * restart: the job runs exactly once and its output is complete. The job counts (on its stdout
+ * and into a file every copy of it would append to) until the test lets it finish, so a lost
+ * line, a repeated one, or a second copy running shows.
+ */
+@Timeout(300)
+class CrashRecoveryTest {
+    private static final String MARKER = "ssi-crash-test";
+    /** Counts until a file named STOP appears in its directory, then 30 more; every number also goes to numbers.log. */
+    private static final String JOB = "i=0; n=-1; while [ $n -ne 0 ]; do i=$((i+1)); echo $i; echo $i >> numbers.log; "
+            + "if [ $n -gt 0 ]; then n=$((n-1)); elif [ -e STOP ]; then n=30; fi; sleep 0.01; done; : " + MARKER;
+
+    @RegisterExtension
+    final SystemPoolExtension system = new SystemPoolExtension(2);
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"h1:source.offering", "h1:source.accepted", "h1:source.frozen", "h1:source.streamed",
+            "h1:source.restored", "h1:source.committing", "h1:source.killed",
+            "h2:target.accepted", "h2:target.received", "h2:target.restored", "h2:target.resumed", "h2:target.committed"})
+    void aCrashAtAnyStepOfAMigrationLeavesTheJobRunningExactlyOnce(String nodeAndPoint) throws Exception {
+        String crashing = nodeAndPoint.split(":")[0];
+        String point = nodeAndPoint.split(":")[1];
+        Process run = system.pool().ssiRun(system.work(), List.of("sh", "-c", JOB));
+        BufferedReader out = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        readLines(out, seen, 20);
+        String job = system.pool().awaitJob();
+        system.pool().migrate(job, "h1");
+        readLines(out, seen, 20);
+
+        PoolNode node = PoolDaemons.node(system.pool().local(), crashing);
+        PoolDaemons.kill(node);
+        PoolDaemons.restart(system.pool().local(), crashing, Map.of("SSI_CRASH_AT", point));
+        readLines(out, seen, 20);
+        try {
+            system.pool().migrate(job, "h2");
+        } catch (IOException refusedOrCutOff) {
+            // The node it went through died; the job must not care.
+        }
+        awaitDeath(node, point);
+        PoolDaemons.restart(system.pool().local(), crashing, Map.of());
+        readLines(out, seen, 20);
+
+        Files.createFile(system.work().resolve("STOP"));
+        for (String line; (line = out.readLine()) != null; ) {
+            seen.append(line).append('\n');
+        }
+        assertEquals(0, run.waitFor(), "the job's exit status came home");
+        int last = seen.toString().split("\n").length;
+        assertEquals(numbers(last), seen.toString(), "every line once, in order");
+        assertEquals(numbers(last), Files.readString(system.work().resolve("numbers.log")),
+                "one copy of the job ran: no number written twice");
+        assertNoCopyLeft();
+    }
+
+    @Test
+    void aHostsSsidKilledAndRestartedTakesItsJobOverAgain() throws Exception {
+        Process run = system.pool().ssiRun(system.work(), List.of("sh", "-c", JOB));
+        BufferedReader out = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        readLines(out, seen, 20);
+        String job = system.pool().awaitJob();
+        system.pool().migrate(job, "h1");
+        readLines(out, seen, 20);
+
+        PoolNode h1 = PoolDaemons.node(system.pool().local(), "h1");
+        PoolDaemons.kill(h1);
+        Thread.sleep(300); // The job writes on while nobody reads its pipe; the keeper holds it open.
+        PoolDaemons.restart(system.pool().local(), "h1", Map.of());
+        readLines(out, seen, 20);
+        system.pool().migrate(job, "h2");
+        readLines(out, seen, 20);
+
+        Files.createFile(system.work().resolve("STOP"));
+        for (String line; (line = out.readLine()) != null; ) {
+            seen.append(line).append('\n');
+        }
+        assertEquals(0, run.waitFor());
+        int last = seen.toString().split("\n").length;
+        assertEquals(numbers(last), seen.toString());
+        assertEquals(numbers(last), Files.readString(system.work().resolve("numbers.log")));
+    }
+
+    /** The crash point must have been reached: the ssid is gone, by its own SIGKILL. */
+    private static void awaitDeath(PoolNode node, String point) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (PoolDaemons.running(node).isPresent()) {
+            assertTrue(System.nanoTime() < deadline, "the ssid of " + node.name() + " never reached " + point);
+            Thread.sleep(50);
+        }
+    }
+
+    /** Once the job has ended, nothing of it (no stopped copy, no second run) is left on any node. */
+    private static void assertNoCopyLeft() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            List<ProcessHandle> left = ProcessHandle.allProcesses().filter(p -> p.info().arguments()
+                    .map(args -> String.join(" ", args).contains(MARKER)).orElse(false)).toList();
+            if (left.isEmpty()) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, "a copy of the job is left: " + left.stream()
+                    .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).collect(Collectors.joining("; ")));
+            Thread.sleep(100);
+        }
+    }
+
+    private static void readLines(BufferedReader out, StringBuilder seen, int lines) throws IOException {
+        for (int i = 0; i < lines; i++) {
+            String line = out.readLine();
+            assertTrue(line != null, "the job's output ended early, after: " + seen);
+            seen.append(line).append('\n');
+        }
+    }
+
+    private static String numbers(int upTo) {
+        return IntStream.rangeClosed(1, upTo).mapToObj(i -> i + "\n").collect(Collectors.joining());
+    }
+}
