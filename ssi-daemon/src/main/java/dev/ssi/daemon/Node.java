@@ -367,7 +367,7 @@ public final class Node implements AutoCloseable {
                 : transport.connect(node, address);
     }
 
-    /** Stops serving and kills the jobs it hosts. */
+    /** Stops serving and kills the jobs it hosts; its keeper, holding nothing more, ends. */
     @Override
     public void close() {
         hosted.all().forEach(j -> {
@@ -378,6 +378,11 @@ public final class Node implements AutoCloseable {
             }
         });
         timer.shutdownNow();
+        try {
+            keeper.releaseAll();
+        } catch (IOException ignored) {
+            // The keeper is gone already.
+        }
         transport.close();
         work.shutdownNow();
         keeper.close();

@@ -61,9 +61,22 @@ final class Recovery {
 
     void run(JournalState state) throws IOException {
         Map<String, int[]> held = new HashMap<>(keeper.list());
+        Map<String, Outgoing> unsettled = new HashMap<>(state.outgoing());
         for (HostedJobState job : state.hosted().values()) {
-            takeOver(job, Optional.ofNullable(state.outgoing().get(job.hosted().getJob()))
-                    .filter(o -> o.getEpoch() == job.hosted().getEpoch() + 1), held);
+            Optional<Outgoing> migration = Optional.ofNullable(unsettled.get(job.hosted().getJob()))
+                    .filter(o -> o.getEpoch() == job.hosted().getEpoch() + 1);
+            migration.ifPresent(o -> unsettled.remove(o.getJob()));
+            takeOver(job, migration, held);
+        }
+        // Migrations whose epoch here is over and forgotten (its output all home) but not their outcome.
+        for (Outgoing migration : unsettled.values()) {
+            JobId id = new JobId(migration.getJob());
+            if (migration.getPhase() == Outgoing.Phase.COMMITTING) {
+                outgoings.recovered(migration);
+                committer.commit(id, migration.getEpoch(), NodeId.of(migration.getDestination()));
+            } else {
+                outgoings.record(id, migration.getEpoch(), NodeId.of(migration.getDestination()), Outgoing.Phase.ABORTED);
+            }
         }
         for (JournalState.IncomingState incoming : state.incoming().values()) {
             target.recover(incoming, held);

@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and into a file every copy of it would append to) until the test lets it finish, so a lost
  * line, a repeated one, or a second copy running shows.
  */
-@Timeout(300)
+/** Separate thread: a test blocked reading a lost job's output must still time out, and the pool still go down. */
+@Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CrashRecoveryTest {
     private static final String MARKER = "ssi-crash-test";
     /** Counts until a file named STOP appears in its directory, then 30 more; every number also goes to numbers.log. */

@@ -83,6 +83,14 @@ public final class DescriptorKeeper implements AutoCloseable {
         expectOk("DROP " + name);
     }
 
+    /** The keeper closes everything it holds (and so ends once this client hangs up). */
+    public synchronized void releaseAll() throws IOException {
+        for (Map.Entry<String, int[]> held : list().entrySet()) {
+            closeAll(held.getValue());
+            release(held.getKey());
+        }
+    }
+
     /** Copies of everything the keeper holds, by name; the caller owns (and must close) them. */
     public synchronized Map<String, int[]> list() throws IOException {
         socket.send("LIST");
