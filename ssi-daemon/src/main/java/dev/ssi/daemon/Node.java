@@ -218,7 +218,13 @@ public final class Node implements AutoCloseable {
 
     /** Moves a job whose home is here to {@code destination}, asking the node it runs on if that is not here. */
     public Moved move(JobId job, NodeId destination) throws MigrationException {
-        NodeId where = homeJob(job).where();
+        HomeJob home = homeJob(job);
+        Moved moved = moveFrom(home.where(), job, destination);
+        home.arrived(NodeId.of(moved.getDestination()), moved.getEpoch(), Instant.now());
+        return moved;
+    }
+
+    private Moved moveFrom(NodeId where, JobId job, NodeId destination) throws MigrationException {
         if (where.equals(id())) {
             return migrate(job, destination);
         }

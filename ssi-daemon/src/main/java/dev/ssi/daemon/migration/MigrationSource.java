@@ -84,7 +84,7 @@ public final class MigrationSource {
             long resumed = System.nanoTime();
             return Moved.newBuilder().setJob(job.id().value()).setDestination(peer.id().value())
                     .setTotalMicros((resumed - start) / 1000).setFrozenMicros((resumed - frozen) / 1000)
-                    .setImageBytes(imageBytes).setAwaitingConfirmation(!confirmed).build();
+                    .setImageBytes(imageBytes).setAwaitingConfirmation(!confirmed).setEpoch(epoch).build();
         } finally {
             Directories.deleteTree(dir);
         }
