@@ -6,8 +6,8 @@
  * The launcher unshares PID, UTS and IPC namespaces and forks the shim, which is pid 1 there.
  * The shim leads its own session (CRIU dumps a PID namespace only from its init, and requires
  * sessions to lead inside it), starts CMD in its own process group, reaps every orphan,
- * forwards SIGINT/SIGTERM/SIGHUP/SIGQUIT/SIGUSR1/SIGUSR2 to CMD's process group, and exits
- * with CMD's status. A namespace's init cannot die of a signal sent to itself, so the shim
+ * forwards SIGINT/SIGTERM/SIGHUP/SIGQUIT/SIGUSR1/SIGUSR2 (and SIGTSTP/SIGCONT, for Ctrl-Z) to
+ * CMD's process group, and exits with CMD's status. A namespace's init cannot die of a signal sent to itself, so the shim
  * reports death by signal N as exit status 128+N (the shell's convention); the launcher, an
  * ordinary process, turns that back into death by signal N.
  *
@@ -35,7 +35,7 @@
 
 #define SHIM_FAILED 125
 
-static const int forwarded_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+static const int forwarded_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGTSTP, SIGCONT};
 #define FORWARDED_COUNT (sizeof forwarded_signals / sizeof forwarded_signals[0])
 
 /* Where pid 1 reports the job's end, or -1. */

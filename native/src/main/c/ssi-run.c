@@ -1,13 +1,16 @@
 /*
  * ssi-run: run a command as an ssi job, as if it ran here.
  *
- *   ssi-run [--socket PATH] [--local] [--] CMD [ARGS...]
+ *   ssi-run [--socket PATH] [--local] [--reattach SECONDS] [--] CMD [ARGS...]
  *
  * Hands CMD, the environment, the working directory and the umask to the local ssid over its
  * Unix control socket (PATH, else $SSI_SOCKET, else /run/ssi/ssid.sock), writes the job's
  * output to its own stdout wherever the job runs, passes SIGINT/SIGTERM/SIGHUP/SIGQUIT on to
- * the job, and exits with the job's status or dies of the job's signal. With --local, a
- * missing daemon means running CMD here instead of failing.
+ * the job, suspends it with Ctrl-Z (SIGTSTP, then SIGCONT on fg), and exits with the job's
+ * status or dies of the job's signal. With --local, a missing daemon means running CMD here
+ * instead of failing. Should the connection to ssid break before the job ends (ssid crashed
+ * or was restarted), it waits up to SECONDS (default 300; 0: not at all) for ssid to come
+ * back and attaches to the job again, taking its output on from the first byte it lacks.
  *
  * Control frames: u32 big-endian length of what follows, a type byte, the payload; strings
  * are a u32 length and bytes. The daemon's side is dev.ssi.daemon.control.ControlFrame.
@@ -27,13 +30,25 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-enum { SUBMIT = 1, SIGNAL = 4, STARTED = 10, OUTPUT = 11, EXIT = 12, ERROR = 13 };
+enum { SUBMIT = 1, ATTACH = 2, RECEIVED = 3, SIGNAL = 4, STARTED = 10, OUTPUT = 11, EXIT = 12, ERROR = 13 };
+/* Tell ssid what we have every so often, so that it can let go of the job's output. */
+#define RECEIVED_EVERY (256u << 10)
+#define RECONNECT_PAUSE_MS 200
 #define FAILED 125
 #define MAX_FRAME (4u << 20)
 #define DEFAULT_SOCKET "/run/ssi/ssid.sock"
 
 extern char **environ;
 static int signal_pipe[2] = {-1, -1};
+
+/* The connection to ssid and where the job's output stands. */
+struct session {
+    const char *path;
+    int sock;
+    char job[256];
+    uint64_t received, reported;
+    int reattach_seconds;
+};
 
 struct buffer {
     unsigned char *data;
@@ -107,15 +122,16 @@ static int read_all(int fd, void *bytes, size_t n) {
     return 1;
 }
 
-static void send_frame(int sock, int type, const struct buffer *payload) {
+/* 0 once sent, -1 when the connection is broken. */
+static int send_frame(int sock, int type, const struct buffer *payload) {
     struct buffer frame = {0};
     append_u32(&frame, (uint32_t)(payload->length + 1));
     unsigned char t = (unsigned char)type;
     append(&frame, &t, 1);
     append(&frame, payload->data, payload->length);
-    if (write_all(sock, frame.data, frame.length) < 0)
-        die("lost the connection to ssid");
+    int sent = write_all(sock, frame.data, frame.length);
     free(frame.data);
+    return sent;
 }
 
 static void on_signal(int sig) {
@@ -135,7 +151,7 @@ static void catch_signals(void) {
     sa.sa_handler = on_signal;
     sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
-    const int passed_on[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    const int passed_on[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGCONT};
     for (size_t i = 0; i < sizeof passed_on / sizeof passed_on[0]; i++)
         sigaction(passed_on[i], &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
@@ -155,7 +171,7 @@ static void die_like(uint32_t code, uint32_t sig) {
     exit((int)code);
 }
 
-static void submit(int sock, char **argv) {
+static void submit(struct session *s, char **argv) {
     struct buffer p = {0};
     uint32_t argc = 0;
     while (argv[argc])
@@ -176,26 +192,97 @@ static void submit(int sock, char **argv) {
     mode_t mask = umask(0);
     umask(mask);
     append_u32(&p, (uint32_t)mask);
-    send_frame(sock, SUBMIT, &p);
+    if (send_frame(s->sock, SUBMIT, &p) < 0)
+        die("lost the connection to ssid before the job started");
     free(p.data);
 }
 
-static void pass_on_signals(int sock) {
-    unsigned char s;
-    while (read(signal_pipe[0], &s, 1) == 1) {
+static int send_u64(int sock, int type, uint64_t value) {
+    struct buffer p = {0};
+    append_u32(&p, (uint32_t)(value >> 32));
+    append_u32(&p, (uint32_t)value);
+    int sent = send_frame(sock, type, &p);
+    free(p.data);
+    return sent;
+}
+
+static int connect_to(const char *path) {
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    strcpy(addr.sun_path, path);
+    int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (sock < 0)
+        return -1;
+    if (connect(sock, (struct sockaddr *)&addr, sizeof addr) < 0) {
+        int err = errno;
+        close(sock);
+        errno = err;
+        return -1;
+    }
+    return sock;
+}
+
+/*
+ * The connection broke before the job ended: wait for ssid to come back and attach again,
+ * asking for the output from the first byte we lack. Dies when ssid stays away.
+ */
+static void reattach(struct session *s) {
+    close(s->sock);
+    s->sock = -1;
+    if (s->job[0] == '\0' || s->reattach_seconds <= 0)
+        die("lost the connection to ssid before the job ended");
+    fprintf(stderr, "ssi-run: lost ssid; waiting up to %d s for it to come back to job %s\n", s->reattach_seconds,
+            s->job);
+    for (int waited = 0; waited < s->reattach_seconds * 1000; waited += RECONNECT_PAUSE_MS) {
+        poll(NULL, 0, RECONNECT_PAUSE_MS);
+        int sock = connect_to(s->path);
+        if (sock < 0)
+            continue;
         struct buffer p = {0};
-        append_u32(&p, s);
-        send_frame(sock, SIGNAL, &p);
+        append_string(&p, s->job);
+        append_u32(&p, (uint32_t)(s->received >> 32));
+        append_u32(&p, (uint32_t)s->received);
+        int sent = send_frame(sock, ATTACH, &p);
         free(p.data);
+        if (sent == 0) {
+            s->sock = sock;
+            s->reported = s->received;
+            return;
+        }
+        close(sock);
+    }
+    die("ssid did not come back; the job may run on, its output lost to this terminal");
+}
+
+/*
+ * Signals go to the job. Ctrl-Z stops the job wherever it runs, then us as the shell expects;
+ * fg's SIGCONT resumes both.
+ */
+static void pass_on_signals(struct session *s) {
+    unsigned char sig;
+    while (read(signal_pipe[0], &sig, 1) == 1) {
+        struct buffer p = {0};
+        append_u32(&p, sig);
+        if (send_frame(s->sock, SIGNAL, &p) < 0) {
+            free(p.data);
+            if (write(signal_pipe[1], &sig, 1) < 0) {
+                /* Full: others wait already. */
+            }
+            reattach(s);
+            continue;
+        }
+        free(p.data);
+        if (sig == SIGTSTP)
+            raise(SIGSTOP);
     }
 }
 
 /* Handles one frame from ssid; returns only while the job runs. */
-static void handle_frame(int sock) {
+static void handle_frame(struct session *s) {
     unsigned char header[5];
-    int r = read_all(sock, header, 5);
-    if (r <= 0)
-        die("lost the connection to ssid before the job ended");
+    if (read_all(s->sock, header, 5) <= 0) {
+        reattach(s);
+        return;
+    }
     uint32_t length = read_u32(header);
     if (length < 1 || length > MAX_FRAME)
         die("malformed frame from ssid");
@@ -203,14 +290,26 @@ static void handle_frame(int sock) {
     unsigned char *payload = malloc(n ? n : 1);
     if (!payload)
         die("out of memory");
-    if (n > 0 && read_all(sock, payload, n) != 1)
-        die("lost the connection to ssid before the job ended");
+    if (n > 0 && read_all(s->sock, payload, n) != 1) {
+        free(payload);
+        reattach(s);
+        return;
+    }
     switch (header[4]) {
-    case STARTED:
+    case STARTED: {
+        uint32_t len = n >= 4 ? read_u32(payload) : 0;
+        if (len > n - 4 || len >= sizeof s->job)
+            die("malformed start from ssid");
+        memcpy(s->job, payload + 4, len);
+        s->job[len] = '\0';
         break;
+    }
     case OUTPUT:
         if (write_all(STDOUT_FILENO, payload, n) < 0 && errno != EPIPE)
             die("cannot write the job's output");
+        s->received += n;
+        if (s->received - s->reported >= RECEIVED_EVERY && send_u64(s->sock, RECEIVED, s->received) == 0)
+            s->reported = s->received;
         break;
     case EXIT:
         if (n < 8)
@@ -233,12 +332,13 @@ static void handle_frame(int sock) {
 static int usage(const char *complaint, const char *what) {
     if (complaint)
         fprintf(stderr, "ssi-run: %s%s\n", complaint, what ? what : "");
-    fprintf(stderr, "usage: ssi-run [--socket PATH] [--local] [--] CMD [ARGS...]\n");
+    fprintf(stderr, "usage: ssi-run [--socket PATH] [--local] [--reattach SECONDS] [--] CMD [ARGS...]\n");
     return 2;
 }
 
 int main(int argc, char **argv) {
-    const char *path = getenv("SSI_SOCKET") ? getenv("SSI_SOCKET") : DEFAULT_SOCKET;
+    struct session s = {.path = getenv("SSI_SOCKET") ? getenv("SSI_SOCKET") : DEFAULT_SOCKET, .sock = -1,
+                        .reattach_seconds = 300};
     int local_fallback = 0, first = 1;
     for (; first < argc && argv[first][0] == '-'; first++) {
         if (strcmp(argv[first], "--") == 0) {
@@ -247,9 +347,17 @@ int main(int argc, char **argv) {
         } else if (strcmp(argv[first], "--local") == 0) {
             local_fallback = 1;
         } else if (strcmp(argv[first], "--socket") == 0 && first + 1 < argc) {
-            path = argv[++first];
+            s.path = argv[++first];
         } else if (strcmp(argv[first], "--socket") == 0) {
             return usage("--socket needs a path", NULL);
+        } else if (strcmp(argv[first], "--reattach") == 0 && first + 1 < argc) {
+            char *end;
+            long seconds = strtol(argv[++first], &end, 10);
+            if (*end != '\0' || seconds < 0 || seconds > 86400)
+                return usage("--reattach wants seconds from 0 to 86400, not ", argv[first]);
+            s.reattach_seconds = (int)seconds;
+        } else if (strcmp(argv[first], "--reattach") == 0) {
+            return usage("--reattach needs a number of seconds", NULL);
         } else {
             return usage("unknown option ", argv[first]);
         }
@@ -257,34 +365,33 @@ int main(int argc, char **argv) {
     if (first >= argc)
         return usage("no command given", NULL);
 
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
-    if (strlen(path) >= sizeof addr.sun_path)
-        return usage("socket path too long: ", path);
-    strcpy(addr.sun_path, path);
-    int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (sock < 0 || connect(sock, (struct sockaddr *)&addr, sizeof addr) < 0) {
+    struct sockaddr_un addr;
+    if (strlen(s.path) >= sizeof addr.sun_path)
+        return usage("socket path too long: ", s.path);
+    s.sock = connect_to(s.path);
+    if (s.sock < 0) {
         int err = errno;
         if (local_fallback) {
             execvp(argv[first], argv + first);
             fprintf(stderr, "ssi-run: cannot run %s: %s\n", argv[first], strerror(errno));
             return errno == ENOENT ? 127 : 126;
         }
-        fprintf(stderr, "ssi-run: no ssid at %s (%s); start ssid, or use --local to run here\n", path,
+        fprintf(stderr, "ssi-run: no ssid at %s (%s); start ssid, or use --local to run here\n", s.path,
                 strerror(err));
         return FAILED;
     }
     catch_signals();
-    submit(sock, argv + first);
+    submit(&s, argv + first);
     for (;;) {
-        struct pollfd fds[2] = {{.fd = sock, .events = POLLIN}, {.fd = signal_pipe[0], .events = POLLIN}};
+        struct pollfd fds[2] = {{.fd = s.sock, .events = POLLIN}, {.fd = signal_pipe[0], .events = POLLIN}};
         if (poll(fds, 2, -1) < 0) {
             if (errno == EINTR)
                 continue;
             die("poll failed");
         }
         if (fds[1].revents & POLLIN)
-            pass_on_signals(sock);
+            pass_on_signals(&s);
         if (fds[0].revents & (POLLIN | POLLHUP | POLLERR))
-            handle_frame(sock);
+            handle_frame(&s);
     }
 }

@@ -92,6 +92,28 @@ class InitShimTest {
     }
 
     @Test
+    void ctrlZStopsTheJobAndFgResumesIt() throws Exception {
+        Process p = shim("read -r pid rest < /proc/self/stat; echo $pid; while :; do sleep 0.05; done");
+        Path stat = Path.of("/proc", firstLine(p), "stat");
+        new ProcessBuilder("kill", "-TSTP", Long.toString(p.pid())).start().waitFor();
+        assertTrue(settlesIn(stat, 'T'), "the job is stopped");
+        new ProcessBuilder("kill", "-CONT", Long.toString(p.pid())).start().waitFor();
+        assertTrue(settlesIn(stat, 'S') || settlesIn(stat, 'R'), "the job runs again");
+    }
+
+    private static boolean settlesIn(Path stat, char state) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            String s = Files.readString(stat);
+            if (s.charAt(s.lastIndexOf(')') + 2) == state) {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        return false;
+    }
+
+    @Test
     void reapsOrphans() throws Exception {
         Process p = shim("(sh -c 'grep ^NSpid /proc/self/status; exec sleep 0.2' &); sleep 1.5; echo done");
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

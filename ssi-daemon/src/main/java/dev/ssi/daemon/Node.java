@@ -16,6 +16,7 @@ import dev.ssi.daemon.job.JobSpec;
 import dev.ssi.daemon.job.RunningJob;
 import dev.ssi.daemon.journal.Journal;
 import dev.ssi.daemon.journal.JournalEntries.Entry;
+import dev.ssi.daemon.journal.JournalEntries.HomeDone;
 import dev.ssi.daemon.journal.JournalEntries.Submitted;
 import dev.ssi.daemon.journal.JournalState;
 import dev.ssi.daemon.migration.Committer;
@@ -60,7 +61,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * hosts and every migration step is journaled; a restarted node takes its jobs over again.
  */
 public final class Node implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Node.class.getName());
     private static final long TIMER_PERIOD_MILLIS = 1000;
+    /** How long a restarted home waits for a job's ssi-run to attach again. */
+    private static final java.time.Duration REATTACH_WINDOW = java.time.Duration.ofMinutes(5);
+    private static final int SIGHUP = 1;
 
     private final TransportNode transport;
     private final Path shim;
@@ -108,18 +113,18 @@ public final class Node implements AutoCloseable {
 
     /** Output, its end and the exit status arrive from wherever a job whose home is here runs; each is acknowledged. */
     private void registerHomeSide() {
-        transport.onMessage(PeerProtocol.OUTPUT, (from, m) -> homeOutput(m.getJob()).ifPresent(out -> {
+        transport.onMessage(PeerProtocol.OUTPUT, (from, m) -> homeOutput(m.getJob()).ifPresentOrElse(out -> {
             out.chunk(m.getEpoch(), m.getSeq(), m.getData().toByteArray());
             acknowledge(from, m.getJob(), m.getEpoch(), out);
-        }));
-        transport.onMessage(PeerProtocol.OUTPUT_END, (from, m) -> homeOutput(m.getJob()).ifPresent(out -> {
+        }, () -> acknowledgeForgotten(from, m.getJob(), m.getEpoch())));
+        transport.onMessage(PeerProtocol.OUTPUT_END, (from, m) -> homeOutput(m.getJob()).ifPresentOrElse(out -> {
             out.end(m.getEpoch(), m.getChunks());
             acknowledge(from, m.getJob(), m.getEpoch(), out);
-        }));
-        transport.onMessage(PeerProtocol.EXIT, (from, m) -> homeOutput(m.getJob()).ifPresent(out -> {
+        }, () -> acknowledgeForgotten(from, m.getJob(), m.getEpoch())));
+        transport.onMessage(PeerProtocol.EXIT, (from, m) -> homeOutput(m.getJob()).ifPresentOrElse(out -> {
             out.exited(m.getEpoch(), m.getSignal() != 0 ? ExitStatus.killedBy(m.getSignal()) : ExitStatus.exited(m.getCode()));
             acknowledge(from, m.getJob(), m.getEpoch(), out);
-        }));
+        }, () -> acknowledgeForgotten(from, m.getJob(), m.getEpoch())));
         transport.onMessage(PeerProtocol.ARRIVED, (from, m) -> {
             HomeJob job = homed.get(new JobId(m.getJob()));
             if (job != null) {
@@ -130,6 +135,16 @@ public final class Node implements AutoCloseable {
 
     private java.util.Optional<HomeOutput> homeOutput(String job) {
         return java.util.Optional.ofNullable(homed.get(new JobId(job))).map(HomeJob::output);
+    }
+
+    /** A job home has forgotten (its ssi-run has had its end) is all home: the host may forget it too. */
+    private void acknowledgeForgotten(NodeId host, String job, int epoch) {
+        if (homed.containsKey(new JobId(job))) {
+            return;
+        }
+        connectQuietly(host).thenCompose(peer -> peer.send(PeerProtocol.OUTPUT_ACK, OutputAck.newBuilder().setJob(job)
+                .setEpoch(epoch).setNextSeq(Long.MAX_VALUE).setEndSeen(true).setExitSeen(true).build()))
+                .exceptionally(failure -> null);
     }
 
     private void acknowledge(NodeId host, String job, int epoch, HomeOutput out) {
@@ -174,13 +189,35 @@ public final class Node implements AutoCloseable {
 
     private void recover(JournalState replayed) throws IOException {
         jobNumbers.set(replayed.lastJobNumber());
+        replayed.homeJobs().values().forEach(state -> {
+            HomeJob job = HomeJob.restored(journal, state, id());
+            homed.put(job.id(), job);
+            timer.schedule(() -> hangUpIfUnattended(job), REATTACH_WINDOW.toSeconds(), TimeUnit.SECONDS);
+        });
         new Recovery(hosted, outgoings, committer, target, keeper, this::call).run(replayed);
         timer.scheduleWithFixedDelay(this::tick, TIMER_PERIOD_MILLIS, TIMER_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     }
 
+    /** A job whose ssi-run did not come back after this node restarted is hung up on, as a terminal's would be. */
+    private void hangUpIfUnattended(HomeJob job) {
+        if (!job.output().isAttached() && homed.containsKey(job.id())) {
+            job.output().exit().thenRun(() -> done(job.id()));
+            try {
+                signal(job.id(), SIGHUP);
+            } catch (IOException e) {
+                // It is beyond reach; its end still comes home and is forgotten then.
+            }
+        }
+    }
+
+    /** Once a second; a failure is logged, never let through (it would cancel every later tick). */
     private void tick() {
-        hosted.outbox().resendUnacknowledged();
-        target.askAboutWaitingCopies();
+        try {
+            hosted.outbox().resendUnacknowledged();
+            target.askAboutWaitingCopies();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "timer tick failed: " + e, e);
+        }
     }
 
     public NodeId id() {
@@ -196,15 +233,51 @@ public final class Node implements AutoCloseable {
         directory.put(node, address);
     }
 
-    /** Starts a job here, its home; its output goes to {@code out}. */
-    public JobId submit(JobSpec spec, String user, OutputStream out) throws IOException {
+    /** Starts a job here, its home, for {@code user}; its output waits for an ssi-run to {@link #attach}. */
+    public JobId submit(JobSpec spec, String user) throws IOException {
         long number = jobNumbers.incrementAndGet();
         journal.append(Entry.newBuilder().setSubmitted(Submitted.newBuilder().setNumber(number)).build());
         JobId job = JobId.of(id().value(), number);
         RunningJob running = RunningJob.launch(shim, spec);
-        homed.put(job, new HomeJob(job, spec.argv(), user, id(), Instant.now(), new HomeOutput(out)));
+        homed.put(job, HomeJob.submitted(journal, job, spec.argv(), user, id(), Instant.now(), new HomeOutput(job, journal)));
         hosted.host(job, id(), 0, spec.argv(), running);
         return job;
+    }
+
+    /** Starts a job here, its home, with its output going to {@code out} from the start. */
+    public JobId submit(JobSpec spec, String user, OutputStream out) throws IOException {
+        JobId job = submit(spec, user);
+        attach(job, user, out, 0);
+        return job;
+    }
+
+    /**
+     * {@code user}'s ssi-run takes a job's output from byte {@code from} on — at the start, or
+     * again after this node restarted. Another user's job is refused by name.
+     */
+    public void attach(JobId job, String user, OutputStream out, long from) throws IOException {
+        HomeJob home = homeJob(job);
+        if (!home.user().equals(user) && !user.equals("root")) {
+            throw new IOException(job + " is " + home.user() + "'s, not " + user + "'s");
+        }
+        home.output().attach(out, from);
+    }
+
+    /** The ssi-run attached as {@code out} has gone. */
+    public void detach(JobId job, OutputStream out) {
+        java.util.Optional.ofNullable(homed.get(job)).ifPresent(h -> h.output().detach(out));
+    }
+
+    /** The job's ssi-run has its output below byte {@code upTo}. */
+    public void received(JobId job, long upTo) {
+        java.util.Optional.ofNullable(homed.get(job)).ifPresent(h -> h.output().received(upTo));
+    }
+
+    /** The job's ssi-run has its exit status: home forgets the job. */
+    public void done(JobId job) {
+        if (homed.remove(job) != null) {
+            journal.append(Entry.newBuilder().setHomeDone(HomeDone.newBuilder().setJob(job.value())).build());
+        }
     }
 
     /** The nodes this one knows, itself first. */

@@ -106,6 +106,36 @@ class CrashRecoveryTest {
         assertEquals(numbers(last), Files.readString(system.work().resolve("numbers.log")));
     }
 
+    @ParameterizedTest(name = "the job on {0}")
+    @ValueSource(strings = {"ws", "h1"})
+    void aHomeSsidKilledAndRestartedGivesItsSsiRunTheRestOfTheJob(String where) throws Exception {
+        Process run = system.pool().ssiRun(system.work(), List.of("sh", "-c", JOB));
+        BufferedReader out = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        readLines(out, seen, 20);
+        String job = system.pool().awaitJob();
+        if (!where.equals("ws")) {
+            system.pool().migrate(job, where);
+        }
+        readLines(out, seen, 20);
+
+        PoolNode ws = PoolDaemons.node(system.pool().local(), "ws");
+        PoolDaemons.kill(ws);
+        Thread.sleep(300); // ssi-run waits for its home to come back; the job runs on.
+        PoolDaemons.restart(system.pool().local(), "ws", Map.of());
+        readLines(out, seen, 20);
+        assertEquals(where, system.pool().whereRuns(job));
+
+        Files.createFile(system.work().resolve("STOP"));
+        for (String line; (line = out.readLine()) != null; ) {
+            seen.append(line).append('\n');
+        }
+        assertEquals(0, run.waitFor(), "the job's exit status came home to the ssi-run that attached again");
+        int last = seen.toString().split("\n").length;
+        assertEquals(numbers(last), seen.toString(), "every line once, in order");
+        assertEquals(numbers(last), Files.readString(system.work().resolve("numbers.log")));
+    }
+
     /** The crash point must have been reached: the ssid is gone, by its own SIGKILL. */
     private static void awaitDeath(PoolNode node, String point) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -107,11 +107,22 @@ public final class TransportNode implements AutoCloseable {
         if (open.isPresent()) {
             return CompletableFuture.completedFuture(open.get());
         }
-        return dialing.computeIfAbsent(node, id -> {
-            CompletableFuture<Peer> result = dial(id, address);
-            result.whenComplete((peer, failure) -> dialing.remove(id, result));
-            return result;
+        // In the map before the dial starts, out of it before anyone learns how it ended: a dial
+        // refused at once must not linger as the answer to every later connect.
+        CompletableFuture<Peer> fresh = new CompletableFuture<>();
+        CompletableFuture<Peer> underWay = dialing.putIfAbsent(node, fresh);
+        if (underWay != null) {
+            return underWay;
+        }
+        dial(node, address).whenComplete((peer, failure) -> {
+            dialing.remove(node, fresh);
+            if (failure != null) {
+                fresh.completeExceptionally(failure);
+            } else {
+                fresh.complete(peer);
+            }
         });
+        return fresh;
     }
 
     /**

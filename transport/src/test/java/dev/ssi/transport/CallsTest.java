@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ssi.transport.trust.TlsContexts;
 import dev.ssi.transport.trust.TlsProvider;
 import dev.ssi.transport.wire.Frame;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
@@ -145,6 +146,27 @@ class CallsTest {
     void aCallWithoutAnswerTimesOut() {
         assertFailsWith(CallTimeoutException.class,
                 TestPool.connect(a, b).call(SLOW, "x", Duration.ofMillis(200)), "within 200 ms");
+    }
+
+    @Example
+    void aNodeThatWasDownIsReachedOnceItListensAgain() throws Exception {
+        try (TestPool own = new TestPool()) {
+            TransportNode x = own.start("x");
+            int port;
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = probe.getLocalPort();
+            }
+            InetSocketAddress there = new InetSocketAddress("127.0.0.1", port);
+            for (int i = 0; i < 20; i++) {
+                CompletableFuture<Peer> refused = x.connect(NodeId.of("z"), there);
+                assertThrows(java.util.concurrent.ExecutionException.class, () -> refused.get(5, TimeUnit.SECONDS));
+            }
+            TransportConfig onThatPort = new TransportConfig(there, TestPool.config().tls(), TestPool.SMALL_STREAMS,
+                    Set.of("test"), Duration.ofSeconds(5), 1, 2, 2);
+            try (TransportNode z = TransportNode.start(own.authority.admit(NodeId.of("z"), Duration.ofDays(1)), onThatPort)) {
+                assertTrue(x.connect(z.id(), there).get(10, TimeUnit.SECONDS).isOpen(), "no refused dial lingers");
+            }
+        }
     }
 
     @Example

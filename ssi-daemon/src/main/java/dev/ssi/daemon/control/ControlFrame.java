@@ -18,7 +18,7 @@ public record ControlFrame(Type type, byte[] payload) {
     public static final int MAX_LENGTH = 4 << 20;
 
     public enum Type {
-        SUBMIT(1), SIGNAL(4),
+        SUBMIT(1), ATTACH(2), RECEIVED(3), SIGNAL(4),
         STARTED(10), OUTPUT(11), EXIT(12), ERROR(13),
         PS(20), NODES(21), MIGRATE(22), KILL(24), REPLY(30);
 
@@ -74,7 +74,7 @@ public record ControlFrame(Type type, byte[] payload) {
         return new Payload.Reader(payload);
     }
 
-    /** Builds a payload of u32s and strings. */
+    /** Builds a payload of u32s, u64s and strings. */
     public static final class Payload {
         private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         private final DataOutputStream out = new DataOutputStream(bytes);
@@ -86,6 +86,11 @@ public record ControlFrame(Type type, byte[] payload) {
                 throw new java.io.UncheckedIOException(e);
             }
             return this;
+        }
+
+        public Payload u64(long value) {
+            u32((int) (value >>> 32));
+            return u32((int) value);
         }
 
         public Payload string(String value) {
@@ -118,6 +123,18 @@ public record ControlFrame(Type type, byte[] payload) {
                     throw new IOException("malformed control frame: short integer");
                 }
                 return buf.getInt();
+            }
+
+            /** An unsigned 64-bit count, as two big-endian u32s; one past 2^63 is malformed. */
+            public long u64() throws IOException {
+                if (buf.remaining() < 8) {
+                    throw new IOException("malformed control frame: short 64-bit integer");
+                }
+                long value = buf.getLong();
+                if (value < 0) {
+                    throw new IOException("malformed control frame: 64-bit integer out of range");
+                }
+                return value;
             }
 
             public String string() throws IOException {

@@ -59,7 +59,8 @@ final class ControlSession implements Runnable {
             throws IOException, MigrationException {
         var r = request.reader();
         switch (request.type()) {
-            case SUBMIT -> runJob(JobSpec.read(r), in, out);
+            case SUBMIT -> serve(node.submit(JobSpec.read(r), user), 0, in, out);
+            case ATTACH -> serve(jobId(r.string()), r.u64(), in, out);
             case PS -> reply(out, jobs());
             case NODES -> reply(out, node.nodes());
             case MIGRATE -> {
@@ -82,28 +83,40 @@ final class ControlSession implements Runnable {
         }
     }
 
-    private void runJob(JobSpec spec, DataInputStream in, DataOutputStream out) throws IOException {
-        JobId job = node.submit(spec, user, new OutputFrames(out));
+    /**
+     * An ssi-run's job: its output from byte {@code from} on (0 for a job just submitted, more for
+     * an ssi-run attaching again after its home ssid restarted), then its exit status.
+     */
+    private void serve(JobId job, long from, DataInputStream in, DataOutputStream out) throws IOException {
+        OutputFrames frames = new OutputFrames(out);
         ControlFrame.of(Type.STARTED, new Payload().string(job.value())).writeTo(out);
-        Thread signals = new Thread(() -> forwardSignals(job, in), "signals-" + job);
-        signals.setDaemon(true);
-        signals.start();
+        node.attach(job, user, frames, from);
+        Thread client = new Thread(() -> listen(job, frames, in), "client-" + job);
+        client.setDaemon(true);
+        client.start();
         ExitStatus status = node.exitOf(job).join();
         ControlFrame.of(Type.EXIT, new Payload().u32(status.code()).u32(status.signal())).writeTo(out);
+        node.done(job);
     }
 
-    /** SIGNAL frames go to the job; a client that vanishes is a hang-up, as for a terminal. */
-    private void forwardSignals(JobId job, DataInputStream in) {
+    /**
+     * SIGNAL frames go to the job, RECEIVED ones tell home what output it may let go of; a client
+     * that vanishes is a hang-up, as for a terminal.
+     */
+    private void listen(JobId job, OutputFrames frames, DataInputStream in) {
         try {
             for (ControlFrame f; (f = ControlFrame.read(in)) != null; ) {
                 if (f.type() == Type.SIGNAL) {
                     node.signal(job, f.reader().u32());
+                } else if (f.type() == Type.RECEIVED) {
+                    node.received(job, f.reader().u64());
                 }
             }
-            signalQuietly(job, SIGHUP);
         } catch (IOException e) {
-            signalQuietly(job, SIGHUP);
+            // As at end-of-file: the client is gone.
         }
+        node.detach(job, frames);
+        signalQuietly(job, SIGHUP);
     }
 
     private void signalQuietly(JobId job, int signal) {

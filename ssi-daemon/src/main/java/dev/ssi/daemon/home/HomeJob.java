@@ -1,12 +1,18 @@
 package dev.ssi.daemon.home;
 
 import dev.ssi.daemon.job.JobId;
+import dev.ssi.daemon.journal.Journal;
+import dev.ssi.daemon.journal.JournalEntries.Entry;
+import dev.ssi.daemon.journal.JournalEntries.HomeLocated;
+import dev.ssi.daemon.journal.JournalEntries.HomeSubmitted;
+import dev.ssi.daemon.journal.JournalState.HomeJobState;
 import dev.ssi.transport.NodeId;
 import java.time.Instant;
 import java.util.List;
 
-/** What a job's home knows of it: what it is, whose it is, where it runs now, and its output. */
+/** What a job's home knows of it: what it is, whose it is, where it runs now (journaled), and its output. */
 public final class HomeJob {
+    private final Journal journal;
     private final JobId id;
     private final List<String> argv;
     private final String user;
@@ -16,7 +22,9 @@ public final class HomeJob {
     private Instant since;
     private int migrations;
 
-    public HomeJob(JobId id, List<String> argv, String user, NodeId where, Instant now, HomeOutput output) {
+    public HomeJob(Journal journal, JobId id, List<String> argv, String user, NodeId where, Instant now,
+            HomeOutput output) {
+        this.journal = journal;
         this.id = id;
         this.argv = List.copyOf(argv);
         this.user = user;
@@ -58,9 +66,34 @@ public final class HomeJob {
         return migrations;
     }
 
+    /** A job submitted here, journaled as such; it starts here. */
+    public static HomeJob submitted(Journal journal, JobId id, List<String> argv, String user, NodeId here, Instant now,
+            HomeOutput output) {
+        journal.append(Entry.newBuilder().setHomeSubmitted(HomeSubmitted.newBuilder().setJob(id.value()).addAllArgv(argv)
+                .setUser(user).setSubmittedMillis(now.toEpochMilli())).build());
+        return new HomeJob(journal, id, argv, user, here, now, output);
+    }
+
+    /** A job whose home is here as the journal of this node's previous run left it. */
+    public static HomeJob restored(Journal journal, HomeJobState state, NodeId here) {
+        HomeSubmitted s = state.submitted();
+        JobId id = new JobId(s.getJob());
+        Instant submitted = Instant.ofEpochMilli(s.getSubmittedMillis());
+        HomeJob job = new HomeJob(journal, id, s.getArgvList(), s.getUser(), here, submitted,
+                HomeOutput.restored(id, journal, state));
+        state.located().ifPresent(l -> {
+            job.where = NodeId.of(l.getNode());
+            job.since = Instant.ofEpochMilli(l.getSinceMillis());
+            job.migrations = l.getEpoch();
+        });
+        return job;
+    }
+
     /** The job now runs on {@code node}, in its {@code epoch}-th place. */
     public synchronized void arrived(NodeId node, int epoch, Instant now) {
-        if (epoch >= migrations) {
+        if (epoch >= migrations && !(node.equals(where) && epoch == migrations)) {
+            journal.append(Entry.newBuilder().setHomeLocated(HomeLocated.newBuilder().setJob(id.value())
+                    .setNode(node.value()).setEpoch(epoch).setSinceMillis(now.toEpochMilli())).build());
             where = node;
             since = now;
             migrations = epoch;

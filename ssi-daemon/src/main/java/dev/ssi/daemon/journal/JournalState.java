@@ -4,6 +4,11 @@ import dev.ssi.daemon.journal.JournalEntries.Acked;
 import dev.ssi.daemon.journal.JournalEntries.Chunk;
 import dev.ssi.daemon.journal.JournalEntries.Ended;
 import dev.ssi.daemon.journal.JournalEntries.Entry;
+import dev.ssi.daemon.journal.JournalEntries.HomeDelivered;
+import dev.ssi.daemon.journal.JournalEntries.HomeEpochEnd;
+import dev.ssi.daemon.journal.JournalEntries.HomeExit;
+import dev.ssi.daemon.journal.JournalEntries.HomeLocated;
+import dev.ssi.daemon.journal.JournalEntries.HomeSubmitted;
 import dev.ssi.daemon.journal.JournalEntries.Hosted;
 import dev.ssi.daemon.journal.JournalEntries.Incoming;
 import dev.ssi.daemon.journal.JournalEntries.Outgoing;
@@ -23,6 +28,57 @@ public final class JournalState {
     private final Map<String, Outgoing> outgoing = new LinkedHashMap<>();
     private final Map<String, IncomingState> incoming = new LinkedHashMap<>();
     private long lastJobNumber;
+    private final Map<String, HomeJobState> homeJobs = new LinkedHashMap<>();
+
+    /** A job whose home is here: what it is, where it runs, and what of its output ssi-run may lack. */
+    public static final class HomeJobState {
+        private final HomeSubmitted submitted;
+        private HomeLocated located;
+        private int epoch;
+        private long nextSeq;
+        private long offset;
+        private final TreeMap<Long, byte[]> retained = new TreeMap<>();
+        private final Map<Integer, Long> ends = new LinkedHashMap<>();
+        private HomeExit exit;
+
+        HomeJobState(HomeSubmitted submitted) {
+            this.submitted = submitted;
+        }
+
+        public HomeSubmitted submitted() {
+            return submitted;
+        }
+
+        public Optional<HomeLocated> located() {
+            return Optional.ofNullable(located);
+        }
+
+        /** The epoch and chunk delivery goes on from, and the byte offset of that chunk. */
+        public int epoch() {
+            return epoch;
+        }
+
+        public long nextSeq() {
+            return nextSeq;
+        }
+
+        public long offset() {
+            return offset;
+        }
+
+        /** Output delivered that the job's ssi-run may not have, by offset. */
+        public TreeMap<Long, byte[]> retained() {
+            return retained;
+        }
+
+        public Map<Integer, Long> ends() {
+            return ends;
+        }
+
+        public Optional<HomeExit> exit() {
+            return Optional.ofNullable(exit);
+        }
+    }
 
     /** A job hosted here: how it was started, its output not yet acknowledged by home, its end. */
     public static final class HostedJobState {
@@ -70,8 +126,37 @@ public final class JournalState {
             case OUTGOING -> outgoing(entry.getOutgoing());
             case INCOMING -> incoming(entry.getIncoming());
             case SUBMITTED -> lastJobNumber = Math.max(lastJobNumber, entry.getSubmitted().getNumber());
+            case HOME_SUBMITTED -> homeJobs.put(entry.getHomeSubmitted().getJob(), new HomeJobState(entry.getHomeSubmitted()));
+            case HOME_LOCATED -> home(entry.getHomeLocated().getJob()).ifPresent(h -> h.located = entry.getHomeLocated());
+            case HOME_DELIVERED -> home(entry.getHomeDelivered().getJob()).ifPresent(h -> delivered(h, entry.getHomeDelivered()));
+            case HOME_EPOCH_END -> home(entry.getHomeEpochEnd().getJob())
+                    .ifPresent(h -> h.ends.put(entry.getHomeEpochEnd().getEpoch(), entry.getHomeEpochEnd().getChunks()));
+            case HOME_EXIT -> home(entry.getHomeExit().getJob()).ifPresent(h -> h.exit = entry.getHomeExit());
+            case HOME_RECEIVED -> home(entry.getHomeReceived().getJob()).ifPresent(h -> {
+                long upTo = entry.getHomeReceived().getOffset();
+                while (!h.retained.isEmpty() && h.retained.firstKey() + h.retained.firstEntry().getValue().length <= upTo) {
+                    h.retained.pollFirstEntry();
+                }
+            });
+            case HOME_CURSOR -> home(entry.getHomeCursor().getJob()).ifPresent(h -> {
+                h.epoch = entry.getHomeCursor().getEpoch();
+                h.nextSeq = entry.getHomeCursor().getNextSeq();
+                h.offset = entry.getHomeCursor().getOffset();
+            });
+            case HOME_DONE -> homeJobs.remove(entry.getHomeDone().getJob());
             case KIND_NOT_SET -> throw new IllegalArgumentException("a journal entry of no kind");
         }
+    }
+
+    private static void delivered(HomeJobState h, HomeDelivered d) {
+        h.retained.put(d.getOffset(), d.getData().toByteArray());
+        h.epoch = d.getEpoch();
+        h.nextSeq = d.getSeq() + 1;
+        h.offset = Math.max(h.offset, d.getOffset() + d.getData().size());
+    }
+
+    private Optional<HomeJobState> home(String job) {
+        return Optional.ofNullable(homeJobs.get(job));
     }
 
     private void chunk(Chunk c) {
@@ -130,6 +215,11 @@ public final class JournalState {
         return incoming;
     }
 
+    /** The jobs whose home is here and whose ssi-run has not had their end yet. */
+    public Map<String, HomeJobState> homeJobs() {
+        return homeJobs;
+    }
+
     /** The highest number a job submitted here was given. */
     public long lastJobNumber() {
         return lastJobNumber;
@@ -151,6 +241,22 @@ public final class JournalState {
             }
         });
         outgoing.values().forEach(o -> live.add(Entry.newBuilder().setOutgoing(o).build()));
+        homeJobs.values().forEach(h -> {
+            String job = h.submitted.getJob();
+            live.add(Entry.newBuilder().setHomeSubmitted(h.submitted).build());
+            if (h.located != null) {
+                live.add(Entry.newBuilder().setHomeLocated(h.located).build());
+            }
+            h.retained.forEach((offset, data) -> live.add(Entry.newBuilder().setHomeDelivered(HomeDelivered.newBuilder()
+                    .setJob(job).setOffset(offset).setData(com.google.protobuf.ByteString.copyFrom(data))).build()));
+            live.add(Entry.newBuilder().setHomeCursor(JournalEntries.HomeCursor.newBuilder().setJob(job).setEpoch(h.epoch)
+                    .setNextSeq(h.nextSeq).setOffset(h.offset)).build());
+            h.ends.forEach((epoch, chunks) -> live.add(Entry.newBuilder().setHomeEpochEnd(HomeEpochEnd.newBuilder()
+                    .setJob(job).setEpoch(epoch).setChunks(chunks)).build()));
+            if (h.exit != null) {
+                live.add(Entry.newBuilder().setHomeExit(h.exit).build());
+            }
+        });
         incoming.values().forEach(i -> {
             live.add(Entry.newBuilder().setIncoming(i.accepted()).build());
             i.restored().ifPresent(r -> live.add(Entry.newBuilder().setIncoming(r).build()));
