@@ -144,6 +144,13 @@ static void run_init(char **argv) {
     if (job == 0)
         exec_job(argv);
     setpgid(job, job);
+    /*
+     * CRIU's parasite mounts the namespace's /proc at "proc.crtools" in pid 1's working
+     * directory: keep that out of the job's directory (shared by other jobs, maybe not even
+     * writable by root over NFS) and in a directory every node has.
+     */
+    if (chdir("/") < 0)
+        init_fail("ssi-init: chdir /");
     forward_signals_to(-job);
     set_forwarded_mask(SIG_UNBLOCK);
 

@@ -163,9 +163,7 @@ public final class Node implements AutoCloseable {
         Files.createDirectories(state.resolve("outgoing"));
         Files.createDirectories(state.resolve("incoming"));
         Journal journal = Journal.open(state);
-        JournalState replayed = new JournalState();
-        journal.replay(replayed::apply);
-        journal = Journal.compact(state, journal, replayed.live());
+        JournalState replayed = journal.recovered();
         DescriptorKeeper keeper;
         try {
             keeper = DescriptorKeeper.connectOrStart(shim.resolveSibling("ssi-keeper"), state.resolve("keeper.sock"));

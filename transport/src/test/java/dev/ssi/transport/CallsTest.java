@@ -47,7 +47,6 @@ class CallsTest {
     static final CallType<String, String> SLOW = new CallType<>("slow", Codec.UTF8, Codec.UTF8);
     static final CallType<String, String> PICKY = new CallType<>("picky", Codec.UTF8, Codec.UTF8);
     static final CallType<String, String> BROKEN = new CallType<>("broken", Codec.UTF8, Codec.UTF8);
-    static final CallType<String, String> ECHO_BACK = new CallType<>("echo-back", Codec.UTF8, Codec.UTF8);
     static final CallType<String, String> NOBODY = new CallType<>("nobody", Codec.UTF8, Codec.UTF8);
 
     private static TestPool pool;
@@ -114,38 +113,6 @@ class CallsTest {
             Peer survivor = x.peer(y.id()).orElseThrow();
             assertTrue(survivor.isOpen());
         }
-    }
-
-    @Example
-    void aCallUnderWayOnTheConnectionThatLosesTheTieStillGetsItsAnswer() throws Exception {
-        try (TestPool own = new TestPool()) {
-            TransportNode x = own.start("x");
-            TransportNode y = own.start("y");
-            CompletableFuture<Void> release = new CompletableFuture<>();
-            x.onCall(SLOW, (from, text) -> release.thenApply(nothing -> "late " + text));
-            x.onCall(ECHO_BACK, (from, text) -> CompletableFuture.completedFuture(from + " said " + text));
-            Peer yDialed = y.connect(x.id(), x.address()).get(10, TimeUnit.SECONDS);
-            CompletableFuture<String> underWay = yDialed.call(SLOW, "answer", Duration.ofSeconds(30));
-            // x dials too: the connection x dialed wins the tie (x < y), the one y dialed is retired.
-            Peer xDialed = x.connect(y.id(), y.address()).get(10, TimeUnit.SECONDS);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (y.peer(x.id()).filter(p -> p != yDialed).isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertTrue(yDialed.isOpen(), "the retired connection stays while its call is under way");
-            release.complete(null);
-            assertEquals("late answer", underWay.get(10, TimeUnit.SECONDS));
-            assertTrue(yDialed.closed().get(10, TimeUnit.SECONDS).contains("duplicate connection"));
-            assertTrue(xDialed.isOpen());
-            assertEquals("y said hi", y.peer(x.id()).orElseThrow().call(ECHO_BACK, "hi", Duration.ofSeconds(5))
-                    .get(5, TimeUnit.SECONDS));
-        }
-    }
-
-    @Example
-    void aCallWithoutAnswerTimesOut() {
-        assertFailsWith(CallTimeoutException.class,
-                TestPool.connect(a, b).call(SLOW, "x", Duration.ofMillis(200)), "within 200 ms");
     }
 
     @Example

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.ssi.daemon.Directories;
 import dev.ssi.daemon.journal.JournalEntries.Entry;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -18,8 +19,9 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 /**
  * A node's journal: every transition of the jobs it hosts and of the migrations it takes part
  * in, appended to a Chronicle Queue before it is acted upon. The queue is memory-mapped, so an
- * entry appended survives the process being killed the next instant. On start the node replays
- * it; {@link #compact} then rewrites it with only what still matters.
+ * entry appended survives the process being killed the next instant. Opening it replays it
+ * ({@link #recovered}); it is rewritten with only what still matters then, and again every so
+ * many entries, so that it stays as small as the jobs it describes.
  */
 public final class Journal implements AutoCloseable {
     private static final String CURRENT = "journal";
@@ -27,19 +29,19 @@ public final class Journal implements AutoCloseable {
     private static final String OLD = "journal.old";
     /** Small blocks: a node's journal is a trickle, and many daemons share one machine. */
     private static final long BLOCK_SIZE = 1L << 20;
+    static final int COMPACT_EVERY = 50_000;
 
-    private final ChronicleQueue queue;
-    private final ExcerptAppender appender;
+    private final Path stateDir;
+    private final int compactEvery;
+    private final JournalState recovered;
+    private JournalState live = new JournalState();
+    private ChronicleQueue queue;
+    private ExcerptAppender appender;
+    private int sinceCompaction;
 
-    private Journal(Path dir) {
-        this.queue = SingleChronicleQueueBuilder.binary(dir).rollCycle(RollCycles.FAST_DAILY).blockSize(BLOCK_SIZE)
-                .build();
-        this.appender = queue.createAppender();
-        appender.singleThreadedCheckDisabled(true);
-    }
-
-    /** Opens the journal in {@code stateDir}, finishing a compaction a crash interrupted. */
-    public static Journal open(Path stateDir) throws IOException {
+    private Journal(Path stateDir, int compactEvery) throws IOException {
+        this.stateDir = stateDir;
+        this.compactEvery = compactEvery;
         Path current = stateDir.resolve(CURRENT);
         Path next = stateDir.resolve(NEXT);
         if (!Files.exists(current) && Files.exists(next)) {
@@ -48,18 +50,47 @@ public final class Journal implements AutoCloseable {
         Directories.deleteTree(next);
         Directories.deleteTree(stateDir.resolve(OLD));
         Files.createDirectories(current);
-        return new Journal(current);
+        this.recovered = new JournalState();
+        try (ChronicleQueue old = queueAt(current)) {
+            replay(old, recovered::apply);
+        }
+        compact(recovered);
+    }
+
+    /** Opens the journal in {@code stateDir}: replayed, finishing a compaction a crash interrupted, and compacted. */
+    public static Journal open(Path stateDir) throws IOException {
+        return new Journal(stateDir, COMPACT_EVERY);
+    }
+
+    static Journal open(Path stateDir, int compactEvery) throws IOException {
+        return new Journal(stateDir, compactEvery);
+    }
+
+    /** What the journal said when it was opened: the state a restarted node takes over from. */
+    public JournalState recovered() {
+        return recovered;
     }
 
     /** Appends one entry; it is in the journal when this returns. */
     public synchronized void append(Entry entry) {
-        byte[] bytes = entry.toByteArray();
-        appender.writeBytes(Bytes.wrapForRead(bytes));
+        appender.writeBytes(Bytes.wrapForRead(entry.toByteArray()));
+        live.apply(entry);
+        if (++sinceCompaction >= compactEvery) {
+            try {
+                compact(live);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot compact the journal in " + stateDir, e);
+            }
+        }
     }
 
     /** Every entry, oldest first. */
-    public void replay(Consumer<Entry> each) throws IOException {
-        try (ExcerptTailer tailer = queue.createTailer()) {
+    public synchronized void replay(Consumer<Entry> each) throws IOException {
+        replay(queue, each);
+    }
+
+    private static void replay(ChronicleQueue from, Consumer<Entry> each) throws IOException {
+        try (ExcerptTailer tailer = from.createTailer()) {
             Bytes<?> bytes = Bytes.allocateElasticOnHeap();
             while (true) {
                 bytes.clear();
@@ -76,25 +107,45 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Replaces the journal in {@code stateDir} by one holding only {@code live}: written aside,
-     * then swapped in by renames, so that a crash at any point leaves one whole journal.
+     * Replaces the journal by one holding only what {@code state} needs: written aside, then
+     * swapped in by renames, so that a crash at any point leaves one whole journal.
      */
-    public static Journal compact(Path stateDir, Journal old, Iterable<Entry> live) throws IOException {
+    private void compact(JournalState state) throws IOException {
         Path next = stateDir.resolve(NEXT);
         Directories.deleteTree(next);
-        try (Journal fresh = new Journal(next)) {
-            live.forEach(fresh::append);
+        JournalState fresh = new JournalState();
+        try (ChronicleQueue aside = queueAt(next); ExcerptAppender writer = aside.createAppender()) {
+            for (Entry entry : state.live()) {
+                writer.writeBytes(Bytes.wrapForRead(entry.toByteArray()));
+                fresh.apply(entry);
+            }
         }
-        old.close();
+        closeQueue();
         Files.move(stateDir.resolve(CURRENT), stateDir.resolve(OLD), StandardCopyOption.ATOMIC_MOVE);
         Files.move(next, stateDir.resolve(CURRENT), StandardCopyOption.ATOMIC_MOVE);
         Directories.deleteTree(stateDir.resolve(OLD));
-        return new Journal(stateDir.resolve(CURRENT));
+        queue = queueAt(stateDir.resolve(CURRENT));
+        appender = queue.createAppender();
+        appender.singleThreadedCheckDisabled(true);
+        live = fresh;
+        sinceCompaction = 0;
+    }
+
+    private static ChronicleQueue queueAt(Path dir) {
+        return SingleChronicleQueueBuilder.binary(dir).rollCycle(RollCycles.FAST_DAILY).blockSize(BLOCK_SIZE).build();
+    }
+
+    private void closeQueue() {
+        if (appender != null) {
+            appender.close();
+        }
+        if (queue != null) {
+            queue.close();
+        }
     }
 
     @Override
     public synchronized void close() {
-        appender.close();
-        queue.close();
+        closeQueue();
     }
 }

@@ -104,8 +104,8 @@ public final class MigrationSource {
 
     private void dumpStreaming(HostedJob job, Peer peer, int epoch, Path images, Path work) throws MigrationException {
         try {
-            StreamedDump.run(criu, DumpSpec.of(job.running().root(), images, work).leaveStopped(), peer,
-                    job.id().value(), STREAM_TIMEOUT);
+            DumpLock.holding(() -> StreamedDump.run(criu, DumpSpec.of(job.running().root(), images, work).leaveStopped(),
+                    peer, job.id().value(), STREAM_TIMEOUT));
         } catch (CriuException | IOException e) {
             outgoings.record(job.id(), epoch, peer.id(), Phase.ABORTED);
             abortQuietly(peer, job, epoch, e.getMessage());

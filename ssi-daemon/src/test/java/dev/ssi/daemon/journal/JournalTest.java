@@ -37,12 +37,10 @@ class JournalTest {
                 .addArgv("true").setRoot(42).setKeeperName(job.replace('/', '-'))).build();
     }
 
-    private List<Entry> replayed() throws Exception {
-        List<Entry> all = new ArrayList<>();
+    private JournalState recovered() throws Exception {
         try (Journal journal = Journal.open(state)) {
-            journal.replay(all::add);
+            return journal.recovered();
         }
-        return all;
     }
 
     @Test
@@ -53,10 +51,10 @@ class JournalTest {
                 journal.append(chunk("ws/1", i, "line " + i + "\n"));
             }
         }
-        List<Entry> all = replayed();
-        assertEquals(101, all.size());
-        assertEquals(hosted("ws/1"), all.get(0));
-        assertEquals(chunk("ws/1", 99, "line 99\n"), all.get(100));
+        JournalState after = recovered();
+        assertEquals(hosted("ws/1").getHosted(), after.hosted().get("ws/1").hosted());
+        assertEquals(100, after.hosted().get("ws/1").unacked().size());
+        assertEquals("line 99\n", new String(after.hosted().get("ws/1").unacked().get(99L), StandardCharsets.UTF_8));
     }
 
     @Test
@@ -77,27 +75,45 @@ class JournalTest {
         writer.destroyForcibly();
         assertTrue(writer.waitFor(10, TimeUnit.SECONDS));
         assertEquals(137, writer.exitValue(), "killed by SIGKILL, nothing closed");
-        assertEquals(250, replayed().size());
+        assertEquals(250, recovered().hosted().get("ws/1").nextSeq());
     }
 
     @Test
-    void compactionKeepsWhatStillMattersAndDropsTheRest() throws Exception {
-        JournalState state0 = new JournalState();
-        Journal journal = Journal.open(state);
+    void reopeningKeepsWhatStillMattersAndDropsTheRest() throws Exception {
         List<Entry> written = List.of(hosted("ws/1"), chunk("ws/1", 0, "a"), chunk("ws/1", 1, "b"),
                 Entry.newBuilder().setAcked(Acked.newBuilder().setJob("ws/1").setEpoch(0).setNextSeq(1)).build(),
                 hosted("ws/2"), Entry.newBuilder().setForgotten(JournalEntries.Forgotten.newBuilder().setJob("ws/2")).build());
-        written.forEach(journal::append);
-        written.forEach(state0::apply);
-        journal = Journal.compact(state, journal, state0.live());
-        journal.close();
-
-        JournalState after = new JournalState();
-        replayed().forEach(after::apply);
-        assertEquals(java.util.Set.of("ws/1"), after.hosted().keySet());
-        assertEquals(java.util.Set.of(1L), after.hosted().get("ws/1").unacked().keySet());
-        assertEquals(2, after.hosted().get("ws/1").nextSeq());
+        try (Journal journal = Journal.open(state)) {
+            written.forEach(journal::append);
+        }
+        try (Journal journal = Journal.open(state)) {
+            JournalState after = journal.recovered();
+            assertEquals(java.util.Set.of("ws/1"), after.hosted().keySet());
+            assertEquals(java.util.Set.of(1L), after.hosted().get("ws/1").unacked().keySet());
+            assertEquals(2, after.hosted().get("ws/1").nextSeq());
+            List<Entry> left = new ArrayList<>();
+            journal.replay(left::add);
+            assertFalse(left.contains(hosted("ws/2")), "what no longer matters is gone from the file");
+        }
         assertFalse(Files.exists(state.resolve("journal.next")) || Files.exists(state.resolve("journal.old")));
+    }
+
+    @Test
+    void aLongRunningJournalIsCompactedAsItGoes() throws Exception {
+        try (Journal journal = Journal.open(state, 100)) {
+            journal.append(hosted("ws/1"));
+            for (int i = 0; i < 1000; i++) {
+                journal.append(chunk("ws/1", i, "line " + i + "\n"));
+                journal.append(Entry.newBuilder().setAcked(Acked.newBuilder().setJob("ws/1").setEpoch(0)
+                        .setNextSeq(i + 1)).build());
+            }
+            List<Entry> left = new ArrayList<>();
+            journal.replay(left::add);
+            assertTrue(left.size() < 150, "compacted on the way: " + left.size() + " entries");
+        }
+        try (Journal journal = Journal.open(state)) {
+            assertEquals(1000, journal.recovered().hosted().get("ws/1").nextSeq(), "nothing that matters was lost");
+        }
     }
 
     @Test
@@ -107,7 +123,7 @@ class JournalTest {
         }
         // As if the crash came between the two renames: only the new journal is there.
         Files.move(state.resolve("journal"), state.resolve("journal.next"));
-        assertEquals(List.of(hosted("ws/1")), replayed());
+        assertEquals(java.util.Set.of("ws/1"), recovered().hosted().keySet());
     }
 
     @Test
