@@ -20,6 +20,8 @@ import dev.ssi.daemon.migration.PeerMessages.Moved;
 import dev.ssi.daemon.migration.PeerMessages.Offer;
 import dev.ssi.daemon.migration.PeerMessages.Signal;
 import dev.ssi.daemon.migration.PeerProtocol;
+import dev.ssi.transport.MessageHandler;
+import dev.ssi.transport.MessageType;
 import dev.ssi.transport.NodeId;
 import dev.ssi.transport.Peer;
 import dev.ssi.transport.RefusedException;
@@ -40,6 +42,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * One node of the pool: the home of the jobs submitted here, the host of the jobs running here,
@@ -56,6 +59,10 @@ public final class Node implements AutoCloseable {
     private final AtomicLong jobNumbers = new AtomicLong();
     private final MigrationSource source;
     private final int maxGuests;
+    private volatile Predicate<JobId> admitsGuest = job -> true;
+
+    /** A job running here, as the scheduler needs to know it: {@code root} is its pid 1 (0 once it has ended). */
+    public record Hosted(JobId job, NodeId home, int epoch, int root) {}
 
     private Node(TransportNode transport, Criu criu, Path shim, Path state, int maxGuests) throws CriuException {
         this.transport = transport;
@@ -63,7 +70,7 @@ public final class Node implements AutoCloseable {
         this.shim = shim;
         this.maxGuests = maxGuests;
         this.source = new MigrationSource(criu, state.resolve("outgoing"), criu.fingerprint().cpuinfoImage());
-        new MigrationTarget(criu, state.resolve("incoming"), work, job -> guestCount() < maxGuests, this::arrived)
+        new MigrationTarget(criu, state.resolve("incoming"), work, this::hasRoomFor, this::arrived)
                 .register(transport);
         transport.onMessage(PeerProtocol.OUTPUT, (from, m) -> home(m.getJob()).output().chunk(m.getEpoch(),
                 m.getSeq(), m.getData().toByteArray()));
@@ -107,6 +114,31 @@ public final class Node implements AutoCloseable {
     /** Tells this node where another node listens. */
     public void introduce(NodeId node, InetSocketAddress address) {
         directory.put(node, address);
+    }
+
+    /** Sends {@code message} to {@code node}, connecting first if need be; fails when it is unknown or unreachable. */
+    public <T> CompletableFuture<Void> send(NodeId node, MessageType<T> type, T message) {
+        return connectQuietly(node).thenCompose(peer -> peer.send(type, message));
+    }
+
+    /** Handles messages of {@code type} from peers (on transport's handler threads). */
+    public <T> void onMessage(MessageType<T> type, MessageHandler<T> handler) {
+        transport.onMessage(type, handler);
+    }
+
+    /** The jobs running here now. */
+    public List<Hosted> hosted() {
+        return hosted.values().stream()
+                .map(j -> new Hosted(j.id(), j.home(), j.epoch(), j.running().root()))
+                .toList();
+    }
+
+    /**
+     * A rule every guest offered to this node must pass besides the guest cap (e.g. the
+     * scheduler's: not while the owner reclaims the machine). Jobs coming home always may.
+     */
+    public void admitGuestsOnlyIf(Predicate<JobId> rule) {
+        admitsGuest = rule;
     }
 
     /** Starts a job here, its home; its output goes to {@code out}. */
@@ -223,7 +255,9 @@ public final class Node implements AutoCloseable {
             throw new MigrationException(job + " is pinned to " + id() + ": it " + pinned.get());
         }
         Peer peer = connect(destination);
-        hosted.remove(job, hostedJob);
+        if (!hosted.remove(job, hostedJob)) {
+            throw new MigrationException(job + " is already on its way elsewhere");
+        }
         try {
             return source.migrate(hostedJob, peer);
         } catch (MigrationException e) {
@@ -242,6 +276,11 @@ public final class Node implements AutoCloseable {
         } catch (Exception e) {
             throw new MigrationException("node " + node + " at " + address + " is unreachable", e);
         }
+    }
+
+    private boolean hasRoomFor(JobId job) {
+        boolean comingHome = job.value().startsWith(id().value() + "/");
+        return comingHome || (guestCount() < maxGuests && admitsGuest.test(job));
     }
 
     private int guestCount() {
