@@ -49,8 +49,8 @@ public final class RunningJob {
     public static RunningJob launch(Path shim, JobSpec spec) throws IOException {
         Pipe in = Pipe.open();
         Pipe out = Pipe.open();
-        List<String> command = new ArrayList<>(List.of(shim.toString(), "--umask", Integer.toOctalString(spec.umask()),
-                "--"));
+        List<String> command = new ArrayList<>(LaunchNice.prefix());
+        command.addAll(List.of(shim.toString(), "--umask", Integer.toOctalString(spec.umask()), "--"));
         command.addAll(spec.argv());
         int launcher = Spawn.of(command).directory(spec.directory()).environment(spec.environment())
                 .fd(0, in.readFd()).fd(1, out.writeFd()).fd(2, out.writeFd()).start();

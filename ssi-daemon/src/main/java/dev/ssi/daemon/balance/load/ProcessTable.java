@@ -55,9 +55,12 @@ public final class ProcessTable {
         return tree;
     }
 
-    /** Whether {@code pid} is {@code ancestor} or descends from it. */
+    /**
+     * Whether {@code pid} is {@code ancestor} or descends from it. A process born since the scan
+     * (CRIU forks many while it restores a job) is looked up then, not taken for a stranger.
+     */
     public boolean within(int pid, int ancestor) {
-        for (ProcStat process = byPid.get(pid); process != null; process = byPid.get(process.ppid())) {
+        for (ProcStat process = stat(pid); process != null; process = stat(process.ppid())) {
             if (process.pid() == ancestor) {
                 return true;
             }
@@ -66,6 +69,12 @@ public final class ProcessTable {
             }
         }
         return false;
+    }
+
+    private ProcStat stat(int pid) {
+        ProcStat known = byPid.get(pid);
+        return known != null || pid <= 0 ? known
+                : ProcStat.read(PROC.resolve(Integer.toString(pid)).resolve("stat")).orElse(null);
     }
 
     private static boolean isPid(Path entry) {
