@@ -69,7 +69,9 @@ public final class Balance implements AutoCloseable {
         List<NodeId> seeds = peers.keySet().stream().map(NodeId::new).toList();
         this.window = new GossipWindow(self, config.gossip(), seeds);
         peers.forEach((name, address) -> addresses.configured(new NodeId(name), address));
-        config.advertise().ifPresent(address -> addresses.configured(self, address));
+        // Listening on port 0 (tests) means the port the transport was given.
+        config.advertise().map(a -> a.getPort() != 0 ? a : new InetSocketAddress(a.getAddress(), node.address().getPort()))
+                .ifPresent(address -> addresses.configured(self, address));
         double speed = config.cpuSpeed().orElseGet(CpuSpeed::calibrate);
         GuestPolicy d = GuestPolicy.defaults();
         GuestPolicy policy = new GuestPolicy(d.niceLevel(), d.cpuWeight(), d.guestCpusWhileOwnerActive(),
