@@ -134,8 +134,8 @@ public final class Balance implements AutoCloseable {
             for (GossipSend send : window.tick(now, random)) {
                 send(send);
             }
-            if (config.enabled() && !mover.busy() && mover.finishedAtNanos() < startedNanos
-                    && startedNanos - balancedAtNanos >= config.interval().toNanos()) {
+            boolean due = startedNanos - balancedAtNanos >= config.interval().toNanos() || rebalancer.hasNewJobs(state);
+            if (config.enabled() && due && !mover.busy() && mover.finishedAtNanos() < startedNanos) {
                 balancedAtNanos = startedNanos;
                 balance(state, now);
             }

@@ -42,6 +42,11 @@ final class Rebalancer {
         this.startPlacement = startPlacement;
     }
 
+    /** Whether a job started here has not had its start placement yet: the round should not wait. */
+    boolean hasNewJobs(NodeState self) {
+        return startPlacement && self.jobs().stream().anyMatch(job -> isNew(self, job) && !placed.contains(job.id()));
+    }
+
     List<Move> plan(NodeState self, PoolView view, TransferCost cost, long nowMillis, RandomGenerator random) {
         Round round = new Round(self, view);
         if (startPlacement) {
@@ -74,7 +79,7 @@ final class Rebalancer {
 
         void placeNewJobs(TransferCost cost, RandomGenerator random) {
             List<JobInfo> fresh = self.jobs().stream()
-                    .filter(job -> job.home().equals(self.node()) && job.migrations() == 0 && placed.add(job.id()))
+                    .filter(job -> isNew(self, job) && placed.add(job.id()))
                     .sorted(Comparator.comparing(job -> job.id().value()))
                     .toList();
             for (JobInfo job : fresh) {
@@ -103,6 +108,10 @@ final class Rebalancer {
                 }
             }
         }
+    }
+
+    private static boolean isNew(NodeState self, JobInfo job) {
+        return job.home().equals(self.node()) && job.migrations() == 0;
     }
 
     private MigrationPolicy withStartCost(double seconds) {

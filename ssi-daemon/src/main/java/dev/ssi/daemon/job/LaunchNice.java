@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * ssid may run above its jobs (the local pool starts it at nice -10, a service unit would say
- * {@code Nice=-10}) so that gossip, output and migrations keep going on a node its jobs saturate.
+ * ssid may run above its jobs (the local pool starts it at nice -15, a service unit would say
+ * {@code Nice=-15}) so that gossip, output and migrations keep going on a node its jobs saturate.
  * Jobs must not inherit that: they start at nice 0, as the user's own processes do. (A restored
  * job gets back the nice it was dumped with.)
  */

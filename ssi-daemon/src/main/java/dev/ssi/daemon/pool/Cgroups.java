@@ -70,6 +70,9 @@ abstract class Cgroups {
     /** Sets the CPU quota of a host's cgroup to {@code cpus} cores. */
     abstract void setQuota(String pool, String host, double cpus);
 
+    /** Gives the pool's cgroup the highest CPU weight there is. */
+    abstract void favour(String pool);
+
     /** The pool's cgroup directory in each hierarchy used. */
     abstract List<Path> poolDirs(String pool);
 

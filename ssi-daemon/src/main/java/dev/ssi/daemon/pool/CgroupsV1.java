@@ -31,6 +31,11 @@ final class CgroupsV1 extends Cgroups {
     }
 
     @Override
+    void favour(String pool) {
+        write(cpu.resolve(pool).resolve("cpu.shares"), "262144");
+    }
+
+    @Override
     List<Path> poolDirs(String pool) {
         return cpu.equals(cpuacct) ? List.of(cpu.resolve(pool)) : List.of(cpu.resolve(pool), cpuacct.resolve(pool));
     }

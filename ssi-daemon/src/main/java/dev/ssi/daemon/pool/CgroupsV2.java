@@ -34,6 +34,11 @@ final class CgroupsV2 extends Cgroups {
     }
 
     @Override
+    void favour(String pool) {
+        write(root.resolve(pool).resolve("cpu.weight"), "10000");
+    }
+
+    @Override
     List<Path> poolDirs(String pool) {
         return List.of(root.resolve(pool));
     }
