@@ -113,12 +113,36 @@ final class BalancingPool implements AutoCloseable {
         return PoolDaemons.node(pool, LocalPool.WORKSTATION).socket();
     }
 
+    /** Takes the pool down, keeping each ssid's log in target/balance-logs (the last run's). */
     @Override
     public void close() {
         try {
-            LocalPool.down(pool.dir());
+            keepLogs();
         } finally {
-            Directories.deleteTree(work);
+            try {
+                LocalPool.down(pool.dir());
+            } finally {
+                Directories.deleteTree(work);
+            }
         }
+    }
+
+    private void keepLogs() {
+        Path logs = Path.of(System.getProperty("ssi.root", ".."), "ssi-daemon", "target", "balance-logs");
+        try {
+            Files.createDirectories(logs);
+            for (String node : nodeNames()) {
+                Files.copy(PoolDaemons.node(pool, node).log(), logs.resolve(node + ".log"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            System.err.println("cannot keep the pool's logs in " + logs + ": " + e.getMessage());
+        }
+    }
+
+    private List<String> nodeNames() {
+        List<String> names = new ArrayList<>(List.of(LocalPool.WORKSTATION));
+        names.addAll(hosts());
+        return names;
     }
 }

@@ -66,17 +66,21 @@ public final class JobMeter {
 
     private Measured measure(Node.Hosted job, List<ProcStat> tree, long nowNanos, long nowMillis) {
         long cpuTicks = 0;
-        long wanted = 0;
+        Threads threads = Threads.NONE;
         long memory = 0;
         for (ProcStat process : tree) {
             cpuTicks += process.cpuTicks();
-            wanted += Threads.of(process.pid()).wantedNanos();
+            threads = threads.plus(Threads.of(process.pid()));
             memory += residentBytes(process.pid());
         }
-        Sample before = previous.put(job.job(), new Sample(wanted, nowNanos));
+        Sample before = previous.put(job.job(), new Sample(threads.wantedNanos(), nowNanos));
         // Until there are two samples nothing says how much it wants: count it as wanting a CPU.
         double fraction = before == null || nowNanos <= before.atNanos() ? 1.0
-                : Math.max(0, (double) (wanted - before.wantedNanos()) / (nowNanos - before.atNanos()));
+                : Math.max(0, (double) (threads.wantedNanos() - before.wantedNanos()) / (nowNanos - before.atNanos()));
+        // The kernel adds a thread's wait to schedstat only once it runs again: one kept off the
+        // CPU the whole interval (by ssid's CRIU, at a higher priority, dumping another job) shows
+        // no demand, yet it is runnable now, and wants the CPU as much as it is runnable.
+        fraction = Math.max(fraction, threads.runnable());
         long since = firstSeenMillis.computeIfAbsent(job.job(), id -> nowMillis);
         double work = carriedWork.applyAsDouble(job.job()) + cpuTicks / ProcStat.TICKS_PER_SECOND * cpuSpeed;
         JobInfo info = new JobInfo(Ids.scheduler(job.job()), user(job.root()), Ids.scheduler(job.home()),
