@@ -159,6 +159,8 @@ public final class Balance implements AutoCloseable {
             window.noteDispatched(move.destination(), move.job());
         }
         if (!moves.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "planned " + moves.stream()
+                    .map(move -> move.job().id() + " to " + move.destination()).collect(Collectors.joining(", ")));
             mover.carryOut(moves);
         }
     }

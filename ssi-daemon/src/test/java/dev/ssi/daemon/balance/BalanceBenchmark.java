@@ -48,6 +48,8 @@ public final class BalanceBenchmark {
                 pool.pool().favour();
             }
             Run spread = runWithSsi(pool, 8, new CpuJob(iterations));
+            String shedding = halving(pool, new CpuJob(halving), cpus);
+            // Last: the workstation's ssid counts these plain processes as its owner's load for a while after.
             Run alone = runAlone(pool, 8, new CpuJob(iterations));
             report.append("| run | jobs | work per job | makespan (s) | speed-up | moves | frozen per move (ms, mean / max) "
                     + "| nodes that ran jobs | cores the pool got | load average after |\n"
@@ -56,7 +58,7 @@ public final class BalanceBenchmark {
             report.append(row("ssi-run, the pool balancing itself", spread, alone, iterations));
             report.append(String.format("%nspeed-up %.2f x (goal >= 3 x, ideal %.0f x); moves seen (s after the start): %s%n%n",
                     alone.seconds() / spread.seconds(), 4.0, spread.timeline()));
-            report.append(halving(pool, new CpuJob(halving), cpus));
+            report.append(shedding);
         }
         report.append(String.format("%nload average after: %s%n", loadAverage()));
         System.out.print(report);
