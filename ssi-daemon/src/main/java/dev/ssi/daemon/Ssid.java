@@ -30,7 +30,15 @@ public final class Ssid {
         Node node = Node.start(identity, TransportConfig.defaults(config.listen()), Criu.locate(), config.shim(),
                 config.stateDir(), config.maxGuests());
         config.peers().forEach((name, address) -> node.introduce(NodeId.of(name), address));
-        Balance balance = Balance.start(node, config.balance(), config.peers(), config.maxGuests());
+        Balance balance;
+        try {
+            balance = Balance.start(node, config.balance(), config.peers(), config.maxGuests());
+        } catch (IllegalArgumentException e) {
+            node.close();
+            System.err.println("ssid: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         ControlServer control = ControlServer.start(config.controlSocket(), node, balance::nodes);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
