@@ -47,11 +47,7 @@ public final class Ssid {
             } catch (java.io.IOException ignored) {
                 // The socket file is left behind; the next start removes it.
             }
-            try {
-                balance.close();
-            } catch (InterruptedException ignored) {
-                // Stopping anyway.
-            }
+            balance.close();
             node.close();
             stopped.countDown();
         }, "ssid-stop"));

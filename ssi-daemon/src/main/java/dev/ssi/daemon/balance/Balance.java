@@ -187,9 +187,13 @@ public final class Balance implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         thread.shutdownNow();
         mover.close();
-        thread.awaitTermination(5, TimeUnit.SECONDS);
+        try {
+            thread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

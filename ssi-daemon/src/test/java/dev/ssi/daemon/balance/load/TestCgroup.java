@@ -41,7 +41,7 @@ final class TestCgroup implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         Path procs = cgroup.dir().resolve("cgroup.procs");
         for (int attempt = 0; attempt < 200 && Files.exists(cgroup.dir()); attempt++) {
             for (String pid : Files.readAllLines(procs)) {
@@ -52,8 +52,16 @@ final class TestCgroup implements AutoCloseable {
             try {
                 Files.delete(cgroup.dir());
             } catch (IOException busy) {
-                Thread.sleep(20);
+                pause();
             }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
