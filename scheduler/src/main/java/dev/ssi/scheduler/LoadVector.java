@@ -7,7 +7,8 @@ import java.util.Objects;
  * nodes disagree, so gossip carries each vector's age instead (see the gossip package).
  *
  * @param node             who measured it
- * @param cpus             CPUs that ssi jobs may use there
+ * @param cpus             CPUs that ssi jobs may use there; fractional where a CPU quota (a cgroup's
+ *                         {@code cpu.max}) stands for the machine's cores
  * @param cpuSpeed         speed of one CPU relative to the reference CPU (1.0)
  * @param homeJobs         runnable ssi jobs whose home is this node and that run here
  * @param guestJobs        runnable guest jobs here (home elsewhere), including ones on their way in
@@ -18,14 +19,14 @@ import java.util.Objects;
  * @param offer            what it offers guests now
  * @param health           what its own sensors say
  */
-public record LoadVector(NodeId node, int cpus, double cpuSpeed, int homeJobs, int guestJobs,
+public record LoadVector(NodeId node, double cpus, double cpuSpeed, int homeJobs, int guestJobs,
                          double ownerLoad, boolean ownerActive, long freeMemoryBytes,
                          long totalMemoryBytes, GuestOffer offer, Health health) {
     public LoadVector {
         Objects.requireNonNull(node, "node");
         Objects.requireNonNull(offer, "offer");
         Objects.requireNonNull(health, "health");
-        if (cpus < 1 || !(cpuSpeed > 0) || homeJobs < 0 || guestJobs < 0 || ownerLoad < 0
+        if (!(cpus > 0) || !(cpuSpeed > 0) || homeJobs < 0 || guestJobs < 0 || ownerLoad < 0
                 || totalMemoryBytes < 0) {
             throw new IllegalArgumentException("impossible load vector for " + node);
         }

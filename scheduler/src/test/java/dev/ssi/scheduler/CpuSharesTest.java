@@ -28,6 +28,14 @@ class CpuSharesTest {
     }
 
     @Test
+    void aQuotaOfAFractionOfACoreIsSharedLikeWholeCores() {
+        LoadVector quota = new LoadVector(Fixtures.node("h"), 0.4, 1.0, 0, 2, 0, false, 0, 0, Fixtures.open(10), Health.OK);
+        assertEquals(0.2, CpuShares.of(quota).perGuestJob(), 1e-9);
+        LoadVector idle = new LoadVector(Fixtures.node("h"), 0.4, 1.0, 0, 0, 0, false, 0, 0, Fixtures.open(10), Health.OK);
+        assertEquals(0.4, CpuShares.forNewJob(idle, false, 0), 1e-9);
+    }
+
+    @Test
     void aNewJobIsCountedBeforeItsSpeedIsEstimated() {
         assertEquals(0.5, CpuShares.forNewJob(workstation("w", 2, 3), true, 0), 1e-9);
         assertEquals(1.0, CpuShares.forNewJob(host("h", 2, 1.0, 1), false, 0), 1e-9);

@@ -32,6 +32,8 @@ import dev.ssi.daemon.migration.PeerMessages.OutputAck;
 import dev.ssi.daemon.migration.PeerMessages.Signal;
 import dev.ssi.daemon.migration.PeerProtocol;
 import dev.ssi.transport.CallType;
+import dev.ssi.transport.MessageHandler;
+import dev.ssi.transport.MessageType;
 import dev.ssi.transport.NodeId;
 import dev.ssi.transport.Peer;
 import dev.ssi.transport.PeerGoneException;
@@ -54,6 +56,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * One node of the pool: the home of the jobs submitted here, the host of the jobs running here,
@@ -81,6 +84,11 @@ public final class Node implements AutoCloseable {
     private final Committer committer;
     private final MigrationSource source;
     private final MigrationTarget target;
+    private final int maxGuests;
+    private volatile Predicate<JobId> admitsGuest = job -> true;
+
+    /** A job running here, as the scheduler needs to know it: {@code root} is its pid 1 (0 once it has ended). */
+    public record Hosted(JobId job, NodeId home, int epoch, int root) {}
 
     private Node(TransportNode transport, Criu criu, Path shim, Path state, int maxGuests, Journal journal,
             DescriptorKeeper keeper) throws CriuException {
@@ -88,13 +96,14 @@ public final class Node implements AutoCloseable {
         this.shim = shim;
         this.journal = journal;
         this.keeper = keeper;
+        this.maxGuests = maxGuests;
         this.hosted = new HostedJobs(transport.id(), journal, keeper, this::linkTo);
         this.outgoings = new Outgoings(journal);
         this.committer = new Committer(outgoings, timer, this::call);
         this.source = new MigrationSource(criu, state.resolve("outgoing"), criu.fingerprint().cpuinfoImage(), outgoings,
                 committer);
         this.target = new MigrationTarget(criu, state.resolve("incoming"), work, new MigrationTarget.Context(journal,
-                keeper, job -> hosted.guests() < maxGuests, this::runsInEpoch, this::arrived, this::call));
+                keeper, this::hasRoomFor, this::runsInEpoch, this::arrived, this::call));
         target.register(transport);
         registerHomeSide();
         transport.onCall(PeerProtocol.MOVE, (from, m) -> CompletableFuture.supplyAsync(() -> {
@@ -229,6 +238,31 @@ public final class Node implements AutoCloseable {
     /** Tells this node where another node listens. */
     public void introduce(NodeId node, InetSocketAddress address) {
         directory.put(node, address);
+    }
+
+    /** Sends {@code message} to {@code node}, connecting first if need be; fails when it is unknown or unreachable. */
+    public <T> CompletableFuture<Void> send(NodeId node, MessageType<T> type, T message) {
+        return connectQuietly(node).thenCompose(peer -> peer.send(type, message));
+    }
+
+    /** Handles messages of {@code type} from peers (on transport's handler threads). */
+    public <T> void onMessage(MessageType<T> type, MessageHandler<T> handler) {
+        transport.onMessage(type, handler);
+    }
+
+    /** The jobs running here now. */
+    public List<Hosted> hosted() {
+        return hosted.all().stream()
+                .map(j -> new Hosted(j.id(), j.home(), j.epoch(), j.running().root()))
+                .toList();
+    }
+
+    /**
+     * A rule every guest offered to this node must pass besides the guest cap (e.g. the
+     * scheduler's: not while the owner reclaims the machine). Jobs coming home always may.
+     */
+    public void admitGuestsOnlyIf(Predicate<JobId> rule) {
+        admitsGuest = rule;
     }
 
     /** Starts a job here, its home, for {@code user}; its output waits for an ssi-run to {@link #attach}. */
@@ -388,7 +422,7 @@ public final class Node implements AutoCloseable {
             throw new MigrationException(job + " is pinned to " + id() + ": it " + pinned.get());
         }
         if (!hosted.take(job, hostedJob)) {
-            throw new MigrationException(job + " ended or moved meanwhile");
+            throw new MigrationException(job + " ended, or is already on its way elsewhere");
         }
         try {
             try {
@@ -416,6 +450,11 @@ public final class Node implements AutoCloseable {
         } catch (Exception e) {
             throw new MigrationException("node " + node + " at " + address + " is unreachable", e);
         }
+    }
+
+    private boolean hasRoomFor(JobId job, int alreadyComing) {
+        boolean comingHome = job.value().startsWith(id().value() + "/");
+        return comingHome || (hosted.guests() + alreadyComing < maxGuests && admitsGuest.test(job));
     }
 
     private void arrived(Offer offer, RunningJob running) throws IOException {

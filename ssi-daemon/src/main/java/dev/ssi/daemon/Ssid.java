@@ -1,6 +1,7 @@
 package dev.ssi.daemon;
 
 import dev.ssi.checkpoint.Criu;
+import dev.ssi.daemon.balance.Balance;
 import dev.ssi.daemon.control.ControlServer;
 import dev.ssi.transport.NodeId;
 import dev.ssi.transport.TransportConfig;
@@ -29,7 +30,16 @@ public final class Ssid {
         Node node = Node.start(identity, TransportConfig.defaults(config.listen()), Criu.locate(), config.shim(),
                 config.stateDir(), config.maxGuests());
         config.peers().forEach((name, address) -> node.introduce(NodeId.of(name), address));
-        ControlServer control = ControlServer.start(config.controlSocket(), node);
+        Balance balance;
+        try {
+            balance = Balance.start(node, config.balance(), config.peers(), config.maxGuests());
+        } catch (IllegalArgumentException e) {
+            node.close();
+            System.err.println("ssid: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        ControlServer control = ControlServer.start(config.controlSocket(), node, balance::nodes);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -37,6 +47,7 @@ public final class Ssid {
             } catch (java.io.IOException ignored) {
                 // The socket file is left behind; the next start removes it.
             }
+            balance.close();
             node.close();
             stopped.countDown();
         }, "ssid-stop"));

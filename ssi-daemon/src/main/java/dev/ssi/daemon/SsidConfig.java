@@ -1,5 +1,6 @@
 package dev.ssi.daemon;
 
+import dev.ssi.daemon.balance.BalanceConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetSocketAddress;
@@ -22,13 +23,15 @@ import java.util.Set;
  * guests.max       most guest jobs this node takes at once        4
  * shim             ssi-init                                        native/target/bin/ssi-init under ssi.root
  * </pre>
+ * and the keys of load measurement, gossip and balancing ({@code balance.*}, {@code gossip.*},
+ * {@code load.scope}, {@code cpu.speed}, {@code advertise}) that {@link BalanceConfig} lists.
  * An unknown key or a bad value is an error that names the key.
  */
 public record SsidConfig(String nodeName, InetSocketAddress listen, Path identityDir, Path stateDir,
-        Path controlSocket, Map<String, InetSocketAddress> peers, int maxGuests, Path shim) {
+        Path controlSocket, Map<String, InetSocketAddress> peers, int maxGuests, Path shim, BalanceConfig balance) {
 
-    private static final Set<String> KEYS = Set.of("node.name", "listen", "identity.dir", "state.dir",
-            "control.socket", "peers", "guests.max", "shim");
+    private static final Set<String> KEYS = union(Set.of("node.name", "listen", "identity.dir", "state.dir",
+            "control.socket", "peers", "guests.max", "shim"), BalanceConfig.KEYS);
 
     public static SsidConfig load(Path file) throws IOException {
         Properties p = new Properties();
@@ -55,11 +58,24 @@ public record SsidConfig(String nodeName, InetSocketAddress listen, Path identit
             }
         }
         String root = System.getProperty("ssi.root", ".");
-        return new SsidConfig(name.strip(), address("listen", p.getProperty("listen", "0.0.0.0:7420")),
+        InetSocketAddress listen = address("listen", p.getProperty("listen", "0.0.0.0:7420"));
+        BalanceConfig balance;
+        try {
+            balance = BalanceConfig.read(p, listen);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+        return new SsidConfig(name.strip(), listen,
                 Path.of(p.getProperty("identity.dir", "/etc/ssi")), Path.of(p.getProperty("state.dir", "/var/lib/ssi")),
                 Path.of(p.getProperty("control.socket", "/run/ssi/ssid.sock")), Map.copyOf(peers),
                 number("guests.max", p.getProperty("guests.max", "4")),
-                Path.of(p.getProperty("shim", root + "/native/target/bin/ssi-init")));
+                Path.of(p.getProperty("shim", root + "/native/target/bin/ssi-init")), balance);
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.TreeSet<>(a);
+        all.addAll(b);
+        return java.util.Collections.unmodifiableSet(all);
     }
 
     private static InetSocketAddress address(String key, String value) {

@@ -11,37 +11,49 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Real nodes of one pool CA on the loopback address, each introduced to all others; closed together. */
-final class LoopbackNodes implements AutoCloseable {
-    static final Path BIN = Path.of(System.getProperty("ssi.bin", "../native/target/bin"));
+public final class LoopbackNodes implements AutoCloseable {
+    public static final Path BIN = Path.of(System.getProperty("ssi.bin", "../native/target/bin"));
 
     private final PoolAuthority authority = PoolAuthority.create("test-pool", Duration.ofDays(1));
     private final List<AutoCloseable> open = new ArrayList<>();
     private final List<Node> nodes = new ArrayList<>();
     private final Path state;
 
-    LoopbackNodes(Path state) {
+    public LoopbackNodes(Path state) {
         this.state = state;
     }
 
-    Node start(String name, int maxGuests) throws Exception {
+    public Node start(String name, int maxGuests) throws Exception {
         return start(name, maxGuests, TransportConfig.defaults(new InetSocketAddress("127.0.0.1", 0)));
     }
 
     /** A node whose transport is configured as {@code config} says (its stream limits, say). */
-    Node start(String name, int maxGuests, TransportConfig config) throws Exception {
+    public Node start(String name, int maxGuests, TransportConfig config) throws Exception {
+        Node node = startUnintroduced(name, maxGuests, config);
+        for (Node other : nodes) {
+            if (other != node) {
+                other.introduce(node.id(), node.address());
+                node.introduce(other.id(), other.address());
+            }
+        }
+        return node;
+    }
+
+    /** A node of the pool that knows no other, and that no other knows. */
+    public Node startUnintroduced(String name, int maxGuests) throws Exception {
+        return startUnintroduced(name, maxGuests, TransportConfig.defaults(new InetSocketAddress("127.0.0.1", 0)));
+    }
+
+    private Node startUnintroduced(String name, int maxGuests, TransportConfig config) throws Exception {
         Node node = Node.start(authority.admit(NodeId.of(name), Duration.ofDays(1)), config, Criu.locate(),
                 BIN.resolve("ssi-init"), state.resolve(name), maxGuests);
-        for (Node other : nodes) {
-            other.introduce(node.id(), node.address());
-            node.introduce(other.id(), other.address());
-        }
         nodes.add(node);
         open.add(node);
         return node;
     }
 
     /** Closes {@code resource} with the nodes, before them. */
-    <T extends AutoCloseable> T closing(T resource) {
+    public <T extends AutoCloseable> T closing(T resource) {
         open.add(0, resource);
         return resource;
     }

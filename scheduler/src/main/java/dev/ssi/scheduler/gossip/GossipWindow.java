@@ -101,6 +101,18 @@ public final class GossipWindow {
         return new PoolView(peers);
     }
 
+    /** Every peer still remembered, suspect ones too, with the age of what is known of it. */
+    public List<PeerInfo> known(long nowMillis) {
+        List<PeerInfo> peers = new ArrayList<>();
+        for (Known entry : known.values()) {
+            long age = age(entry, nowMillis);
+            if (age <= config.removeAfterMillis()) {
+                peers.add(new PeerInfo(entry.vector(), age));
+            }
+        }
+        return peers;
+    }
+
     public Map<NodeId, MemberState> members(long nowMillis) {
         Map<NodeId, MemberState> members = new HashMap<>();
         for (Map.Entry<NodeId, Known> entry : known.entrySet()) {

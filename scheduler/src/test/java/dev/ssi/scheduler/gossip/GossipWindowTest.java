@@ -51,8 +51,10 @@ class GossipWindowTest {
         assertEquals(MemberState.ALIVE, window.members(5_000).get(new NodeId("b")));
         assertEquals(MemberState.SUSPECT, window.members(5_001).get(new NodeId("b")));
         assertTrue(window.view(5_001).peers().isEmpty(), "a suspect gets no work");
+        assertEquals(List.of(new PeerInfo(vector("b", 0), 5_001)), window.known(5_001), "but is still shown");
         window.tick(20_001, random);
         assertTrue(window.members(20_001).isEmpty());
+        assertTrue(window.known(20_001).isEmpty());
     }
 
     @Test

@@ -53,15 +53,21 @@ public final class SsiCommand implements Runnable {
             int[] widths = columns.stream().mapToInt(String::length).toArray();
             for (JsonNode row : rows) {
                 for (int i = 0; i < columns.size(); i++) {
-                    widths[i] = Math.max(widths[i], row.path(columns.get(i)).asText().length());
+                    widths[i] = Math.max(widths[i], cell(row, columns.get(i)).length());
                 }
             }
             appendRow(table, widths, columns);
             for (JsonNode row : rows) {
-                appendRow(table, widths, columns.stream().map(c -> row.path(c).asText()).toList());
+                appendRow(table, widths, columns.stream().map(c -> cell(row, c)).toList());
             }
             System.out.print(table);
             return 0;
+        }
+
+        /** A field as text; null (nothing known) as "-". */
+        private static String cell(JsonNode row, String column) {
+            JsonNode value = row.path(column);
+            return value.isNull() ? "-" : value.asText();
         }
 
         private static List<JsonNode> iterable(JsonNode array) {
@@ -101,11 +107,13 @@ public final class SsiCommand implements Runnable {
         abstract int run() throws IOException;
     }
 
-    @Command(name = "nodes", description = "Lists the nodes this node knows.")
+    @Command(name = "nodes", description = "Lists the nodes this node knows, with what it knows of their load and how "
+            + "old that is (age_s): CPUs, speed, runnable home and guest jobs, the owner's load, whether it takes guests.")
     static final class Nodes extends AdminCall {
         @Override
         int run() throws IOException {
-            return common.print(common.ask(Type.NODES, new Payload()), List.of("node", "address", "self"));
+            return common.print(common.ask(Type.NODES, new Payload()), List.of("node", "address", "state", "age_s", "cpus",
+                    "speed", "home_jobs", "guest_jobs", "owner_load", "accepting", "free_mb"));
         }
     }
 

@@ -9,6 +9,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * ssid's Unix control socket. Anyone on the machine may connect; each connection is served on
@@ -18,20 +21,29 @@ public final class ControlServer implements AutoCloseable {
     private final ServerSocketChannel server;
     private final Path socket;
     private final Node node;
+    private final Supplier<List<Map<String, Object>>> nodes;
 
-    private ControlServer(ServerSocketChannel server, Path socket, Node node) {
+    private ControlServer(ServerSocketChannel server, Path socket, Node node, Supplier<List<Map<String, Object>>> nodes) {
         this.server = server;
         this.socket = socket;
         this.node = node;
+        this.nodes = nodes;
     }
 
+    /** A server whose {@code ssi nodes} lists the nodes {@code node} knows, without their load. */
     public static ControlServer start(Path socket, Node node) throws IOException {
+        return start(socket, node, node::nodes);
+    }
+
+    /** @param nodes what {@code ssi nodes} answers: the nodes known, each with what is known of its load */
+    public static ControlServer start(Path socket, Node node, Supplier<List<Map<String, Object>>> nodes)
+            throws IOException {
         Files.createDirectories(socket.getParent());
         Files.deleteIfExists(socket);
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
-        ControlServer control = new ControlServer(server, socket, node);
+        ControlServer control = new ControlServer(server, socket, node, nodes);
         Thread acceptor = new Thread(control::accept, "control-accept");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -43,7 +55,7 @@ public final class ControlServer implements AutoCloseable {
             try {
                 SocketChannel client = server.accept();
                 String user = client.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user().getName();
-                Thread session = new Thread(new ControlSession(client, node, user), "control-" + user);
+                Thread session = new Thread(new ControlSession(client, node, nodes, user), "control-" + user);
                 session.setDaemon(true);
                 session.start();
             } catch (IOException e) {

@@ -17,6 +17,7 @@ import java.nio.channels.SocketChannel;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * One local client's connection: an ssi-run submitting a job and waiting for it (its signals
@@ -28,11 +29,13 @@ final class ControlSession implements Runnable {
 
     private final SocketChannel channel;
     private final Node node;
+    private final Supplier<List<Map<String, Object>>> nodes;
     private final String user;
 
-    ControlSession(SocketChannel channel, Node node, String user) {
+    ControlSession(SocketChannel channel, Node node, Supplier<List<Map<String, Object>>> nodes, String user) {
         this.channel = channel;
         this.node = node;
+        this.nodes = nodes;
         this.user = user;
     }
 
@@ -62,7 +65,7 @@ final class ControlSession implements Runnable {
             case SUBMIT -> serve(node.submit(JobSpec.read(r), user), 0, in, out);
             case ATTACH -> serve(jobId(r.string()), r.u64(), in, out);
             case PS -> reply(out, jobs());
-            case NODES -> reply(out, node.nodes());
+            case NODES -> reply(out, nodes.get());
             case MIGRATE -> {
                 var moved = node.move(jobId(r.string()), NodeId.of(r.string()));
                 Map<String, Object> report = new LinkedHashMap<>();

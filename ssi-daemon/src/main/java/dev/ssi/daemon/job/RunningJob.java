@@ -55,7 +55,8 @@ public final class RunningJob {
         Pipe in = Pipe.open();
         Pipe out = Pipe.open();
         Pipe status = Pipe.open();
-        List<String> command = new ArrayList<>(List.of(shim.toString(), "--umask", Integer.toOctalString(spec.umask()),
+        List<String> command = new ArrayList<>(LaunchNice.prefix());
+        command.addAll(List.of(shim.toString(), "--umask", Integer.toOctalString(spec.umask()),
                 "--status-fd", Integer.toString(STATUS_FD), "--"));
         command.addAll(spec.argv());
         int launcher;

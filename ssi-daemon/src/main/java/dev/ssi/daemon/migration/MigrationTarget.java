@@ -35,7 +35,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
-import java.util.function.Predicate;
 
 /**
  * The receiving half of a migration. An offer is checked before anything freezes (files the job
@@ -56,7 +55,7 @@ public final class MigrationTarget {
     private final Executor work;
     private final Journal journal;
     private final DescriptorKeeper keeper;
-    private final Predicate<JobId> hasRoom;
+    private final Room room;
     private final BiPredicate<JobId, Integer> runsHere;
     private final Arrival arrived;
     private final PeerCalls peers;
@@ -94,8 +93,14 @@ public final class MigrationTarget {
         }
     }
 
+    /** Whether this node takes {@code job}, with {@code alreadyComing} other jobs accepted and on their way in. */
+    @FunctionalInterface
+    public interface Room {
+        boolean takes(JobId job, int alreadyComing);
+    }
+
     /** What this node needs from the rest of it to take jobs in. */
-    public record Context(Journal journal, DescriptorKeeper keeper, Predicate<JobId> hasRoom,
+    public record Context(Journal journal, DescriptorKeeper keeper, Room room,
             BiPredicate<JobId, Integer> runsHere, Arrival arrived, PeerCalls peers) {}
 
     public MigrationTarget(Criu criu, Path incoming, Executor work, Context context) {
@@ -105,7 +110,7 @@ public final class MigrationTarget {
         this.work = work;
         this.journal = context.journal();
         this.keeper = context.keeper();
-        this.hasRoom = context.hasRoom();
+        this.room = context.room();
         this.runsHere = context.runsHere();
         this.arrived = context.arrived();
         this.peers = context.peers();
@@ -119,9 +124,10 @@ public final class MigrationTarget {
         node.onCall(PeerProtocol.ABORT, (from, abort) -> CompletableFuture.supplyAsync(() -> abort(from, abort), work));
     }
 
-    private Done accept(NodeId from, Offer offer) {
+    /** One offer at a time: the room check and taking the place are one step. */
+    private synchronized Done accept(NodeId from, Offer offer) {
         JobId job = jobOf(offer.getJob());
-        if (pending.containsKey(job) || !hasRoom.test(job)) {
+        if (pending.containsKey(job) || !room.takes(job, pending.size())) {
             throw new RefusedException("no room for " + job + " here");
         }
         if (offer.getArgvCount() == 0) {

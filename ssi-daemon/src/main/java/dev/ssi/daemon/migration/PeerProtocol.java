@@ -43,7 +43,8 @@ public final class PeerProtocol {
         return new CallType<>(name, codec(request), codec(response));
     }
 
-    static <T extends MessageLite> Codec<T> codec(Parser<T> parser) {
+    /** A protobuf message type as a transport codec; bytes that do not parse are an IllegalArgumentException. */
+    public static <T extends MessageLite> Codec<T> codec(Parser<T> parser) {
         return new Codec<>() {
             @Override
             public byte[] encode(T value) {

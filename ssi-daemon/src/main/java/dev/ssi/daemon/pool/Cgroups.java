@@ -62,7 +62,16 @@ abstract class Cgroups {
     abstract void createPool(String pool);
 
     /** Makes a host's cgroup with a CPU quota of {@code cpus} cores. */
-    abstract void createHost(String pool, String host, double cpus);
+    final void createHost(String pool, String host, double cpus) {
+        hostDirs(pool, host).forEach(Cgroups::makeDir);
+        setQuota(pool, host, cpus);
+    }
+
+    /** Sets the CPU quota of a host's cgroup to {@code cpus} cores. */
+    abstract void setQuota(String pool, String host, double cpus);
+
+    /** Gives the pool's cgroup the highest CPU weight there is. */
+    abstract void favour(String pool);
 
     /** The pool's cgroup directory in each hierarchy used. */
     abstract List<Path> poolDirs(String pool);

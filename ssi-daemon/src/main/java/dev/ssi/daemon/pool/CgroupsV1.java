@@ -24,11 +24,15 @@ final class CgroupsV1 extends Cgroups {
     }
 
     @Override
-    void createHost(String pool, String host, double cpus) {
-        hostDirs(pool, host).forEach(Cgroups::makeDir);
+    void setQuota(String pool, String host, double cpus) {
         Path quota = cpu.resolve(pool).resolve(host);
         write(quota.resolve("cpu.cfs_period_us"), Long.toString(PERIOD_MICROS));
         write(quota.resolve("cpu.cfs_quota_us"), Long.toString(Math.round(cpus * PERIOD_MICROS)));
+    }
+
+    @Override
+    void favour(String pool) {
+        write(cpu.resolve(pool).resolve("cpu.shares"), "262144");
     }
 
     @Override

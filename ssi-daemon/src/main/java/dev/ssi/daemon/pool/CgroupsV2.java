@@ -29,10 +29,13 @@ final class CgroupsV2 extends Cgroups {
     }
 
     @Override
-    void createHost(String pool, String host, double cpus) {
-        Path dir = root.resolve(pool).resolve(host);
-        makeDir(dir);
-        write(dir.resolve("cpu.max"), Math.round(cpus * PERIOD_MICROS) + " " + PERIOD_MICROS);
+    void setQuota(String pool, String host, double cpus) {
+        write(root.resolve(pool).resolve(host).resolve("cpu.max"), Math.round(cpus * PERIOD_MICROS) + " " + PERIOD_MICROS);
+    }
+
+    @Override
+    void favour(String pool) {
+        write(root.resolve(pool).resolve("cpu.weight"), "10000");
     }
 
     @Override

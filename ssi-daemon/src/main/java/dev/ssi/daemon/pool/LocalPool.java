@@ -19,8 +19,8 @@ import java.util.stream.Stream;
  * A pool in a box: N hosts on this one machine, each a network namespace joined to a bridge in
  * the root namespace (where the workstation has the pool's first address), with its own
  * address, its own cgroup whose CPU quota stands for its cores, its own state directory, and
- * optionally a link shaped to a LAN's speed. The workstation has a cgroup too, uncapped, so that
- * what runs there for the pool is found again. {@link #down(Path)} removes every trace, also of
+ * optionally a link shaped to a LAN's speed. The workstation has a cgroup too, uncapped unless
+ * given a quota, so that what runs there for the pool is found again. {@link #down(Path)} removes every trace, also of
  * a pool whose maker crashed half-way.
  */
 public final class LocalPool {
@@ -188,9 +188,37 @@ public final class LocalPool {
         return line;
     }
 
-    /** CPU time used so far by everything that has run in the host's cgroup. */
-    public Duration cpuUsage(String host) {
-        return cgroups.cpuUsage(state.names().cgroup(), PoolNames.hostName(indexOf(host)));
+    /** The cores the workstation's cgroup stands for. */
+    public double workstationCpus() {
+        return state.spec().workstationCpus().orElse((double) Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Gives the host (or the workstation, {@value #WORKSTATION}) a new CPU quota at once, as
+     * when its owner starts using part of it; what runs there keeps running, at the new pace.
+     */
+    public void setCpus(String node, double cpus) {
+        PoolSpec.checkCpusPerHost(cpus);
+        cgroups.setQuota(state.names().cgroup(), cgroupOf(node), cpus);
+    }
+
+    private String cgroupOf(String node) {
+        return node.equals(WORKSTATION) ? WORKSTATION : PoolNames.hostName(indexOf(node));
+    }
+
+    /** CPU time used so far by everything that has run in the host's (or the workstation's) cgroup. */
+    public Duration cpuUsage(String node) {
+        return cgroups.cpuUsage(state.names().cgroup(), cgroupOf(node));
+    }
+
+    /**
+     * Puts the whole pool first among what else runs on this machine: its nodes' quotas are then
+     * what they get even when the machine is busy (a pool at the default weight competes as one
+     * process, and shares one process's part among all its hosts). For benchmarks, which need
+     * each host to really have its quota; the quotas still cap what the pool takes.
+     */
+    public void favour() {
+        cgroups.favour(state.names().cgroup());
     }
 
     public List<HostStatus> status() {
@@ -206,8 +234,8 @@ public final class LocalPool {
         state.write(dir);
         Network.createBridge(names);
         cgroups.createPool(names.cgroup());
-        // The whole machine's cores: uncapped, yet in a cgroup, so that down finds all that ran there.
-        cgroups.createHost(names.cgroup(), WORKSTATION, Runtime.getRuntime().availableProcessors());
+        // Unless given a quota, the whole machine's cores: uncapped, yet in a cgroup, so that down finds all that ran there.
+        cgroups.createHost(names.cgroup(), WORKSTATION, workstationCpus());
         for (int index = 1; index <= state.spec().hosts(); index++) {
             PoolHost host = host(index);
             createDirectory(host.stateDir());

@@ -85,6 +85,10 @@ public final class PoolCommand implements Runnable {
         @Option(names = "--cpus-per-host", paramLabel = "C", description = "Cores each host stands for (its CPU quota; default 1).")
         double cpusPerHost = 1;
 
+        @Option(names = "--workstation-cpus", paramLabel = "C",
+                description = "Cores the workstation stands for (its ssid's CPU quota; default: the machine's, uncapped).")
+        Double workstationCpus;
+
         @Option(names = "--link", paramLabel = "RATE", converter = RateConverter.class,
                 description = "Shape each host's link to RATE each way, e.g. 1gbit (default: unshaped).")
         LinkRate link;
@@ -96,7 +100,11 @@ public final class PoolCommand implements Runnable {
         public Integer call() {
             check("N", () -> PoolSpec.checkHosts(hosts));
             check("option '--cpus-per-host'", () -> PoolSpec.checkCpusPerHost(cpusPerHost));
-            LocalPool made = LocalPool.up(pool.dir, new PoolSpec(hosts, cpusPerHost, Optional.ofNullable(link)));
+            if (workstationCpus != null) {
+                check("option '--workstation-cpus'", () -> PoolSpec.checkCpusPerHost(workstationCpus));
+            }
+            LocalPool made = LocalPool.up(pool.dir, new PoolSpec(hosts, cpusPerHost, Optional.ofNullable(link),
+                    Optional.ofNullable(workstationCpus)));
             try {
                 PoolDaemons.start(made);
             } catch (RuntimeException e) {

@@ -59,6 +59,11 @@ public final class PoolDaemons {
      * is an error that quotes its log; the caller takes the pool down.
      */
     public static List<PoolNode> start(LocalPool pool) {
+        return start(pool, Map.of());
+    }
+
+    /** As {@link #start(LocalPool)}, with these ssid settings (e.g. {@code balance.enabled=false}) on every node. */
+    public static List<PoolNode> start(LocalPool pool, Map<String, String> settings) {
         List<PoolNode> nodes = nodes(pool);
         try {
             Files.createDirectories(pool.workstationDir());
@@ -66,7 +71,7 @@ public final class PoolDaemons {
             throw new PoolException("cannot make " + pool.workstationDir() + ": " + e.getMessage(), e);
         }
         PoolCertificates.issue(pool.id(), pool.workstationDir().resolve(AUTHORITY_DIR), nodes);
-        PoolConfigs.write(pool.id(), nodes);
+        PoolConfigs.write(pool.id(), nodes, settings);
         Map<PoolNode, Process> started = new LinkedHashMap<>();
         for (PoolNode node : nodes) {
             started.put(node, launch(pool, node, Map.of()));

@@ -5,9 +5,10 @@ import java.util.Optional;
 
 /**
  * What a local pool is made of: how many hosts, how many cores each host stands for (its CPU
- * quota), and the speed of each host's link, unshaped when empty.
+ * quota), the speed of each host's link (unshaped when empty), and the workstation's CPU quota
+ * (when empty, the whole machine's cores: uncapped).
  */
-public record PoolSpec(int hosts, double cpusPerHost, Optional<LinkRate> link) {
+public record PoolSpec(int hosts, double cpusPerHost, Optional<LinkRate> link, Optional<Double> workstationCpus) {
     /** cgroups refuse a CPU quota under 1 ms per 100 ms period. */
     static final double MIN_CPUS = 0.01;
     static final double MAX_CPUS = 1024;
@@ -16,6 +17,12 @@ public record PoolSpec(int hosts, double cpusPerHost, Optional<LinkRate> link) {
         checkHosts(hosts);
         checkCpusPerHost(cpusPerHost);
         Objects.requireNonNull(link, "link");
+        workstationCpus.ifPresent(PoolSpec::checkCpusPerHost);
+    }
+
+    /** A pool whose workstation is uncapped. */
+    public PoolSpec(int hosts, double cpusPerHost, Optional<LinkRate> link) {
+        this(hosts, cpusPerHost, link, Optional.empty());
     }
 
     static void checkHosts(int hosts) {

@@ -28,11 +28,13 @@ record PoolState(PoolNames names, PoolSpec spec, boolean complete) {
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             properties.load(in);
             String link = properties.getProperty("link");
+            String workstation = properties.getProperty("workstation-cpus");
             return Optional.of(new PoolState(
                     PoolNames.ofId(required(properties, "id")),
                     new PoolSpec(Integer.parseInt(required(properties, "hosts")),
                             Double.parseDouble(required(properties, "cpus-per-host")),
-                            link == null ? Optional.empty() : Optional.of(LinkRate.parse(link))),
+                            link == null ? Optional.empty() : Optional.of(LinkRate.parse(link)),
+                            workstation == null ? Optional.empty() : Optional.of(Double.parseDouble(workstation))),
                     Boolean.parseBoolean(properties.getProperty("complete"))));
         } catch (IOException | RuntimeException e) {
             throw new PoolException("cannot read the pool state " + file + ": " + e.getMessage(), e);
@@ -46,6 +48,7 @@ record PoolState(PoolNames names, PoolSpec spec, boolean complete) {
         properties.setProperty("hosts", Integer.toString(spec.hosts()));
         properties.setProperty("cpus-per-host", Double.toString(spec.cpusPerHost()));
         spec.link().ifPresent(rate -> properties.setProperty("link", rate.toString()));
+        spec.workstationCpus().ifPresent(cpus -> properties.setProperty("workstation-cpus", Double.toString(cpus)));
         properties.setProperty("complete", Boolean.toString(complete));
         Path file = dir.resolve(FILE);
         Path next = dir.resolve(DRAFT);

@@ -15,8 +15,9 @@ final class StatusReport {
 
     static String text(LocalPool pool, List<HostStatus> hosts) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format("pool %s in %s: workstation %s (ssid %s) on bridge %s%s%n", pool.id(), pool.dir(),
-                pool.workstationAddress(), ssid(pool, LocalPool.WORKSTATION), pool.bridge(),
+        out.append(String.format("pool %s in %s: workstation %s (ssid %s, %s cores) on bridge %s%s%n", pool.id(),
+                pool.dir(), pool.workstationAddress(), ssid(pool, LocalPool.WORKSTATION), cpus(pool.workstationCpus()),
+                pool.bridge(),
                 pool.complete() ? "" : " (HALF-MADE: take it down)"));
         out.append(String.format(ROW, "HOST", "ADDRESS", "NAMESPACE", "CGROUP", "CPUS", "LINK", "ALIVE", "PROCS",
                 "SSID", "STATE DIR"));
@@ -35,6 +36,7 @@ final class StatusReport {
                 .put("dir", pool.dir().toString())
                 .put("complete", pool.complete())
                 .put("workstation", pool.workstationAddress())
+                .put("workstationCpus", pool.workstationCpus())
                 .put("bridge", pool.bridge())
                 .put("workstationSocket", PoolDaemons.node(pool, LocalPool.WORKSTATION).socket().toString())
                 .put("workstationSsidPid", ssidPid(pool, LocalPool.WORKSTATION).orElse(null));

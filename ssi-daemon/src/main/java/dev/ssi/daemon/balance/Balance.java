@@ -1,0 +1,199 @@
+package dev.ssi.daemon.balance;
+
+import dev.ssi.daemon.Node;
+import dev.ssi.daemon.balance.BalanceMessages.Gossip;
+import dev.ssi.daemon.balance.BalanceMessages.History;
+import dev.ssi.daemon.balance.load.CpuSpeed;
+import dev.ssi.daemon.balance.load.JobMeter;
+import dev.ssi.daemon.balance.load.LoadMeter;
+import dev.ssi.daemon.balance.load.Scope;
+import dev.ssi.daemon.job.JobId;
+import dev.ssi.daemon.migration.PeerProtocol;
+import dev.ssi.scheduler.GuestPolicy;
+import dev.ssi.scheduler.NodeId;
+import dev.ssi.scheduler.NodeState;
+import dev.ssi.scheduler.gossip.GossipEntry;
+import dev.ssi.scheduler.gossip.GossipSend;
+import dev.ssi.scheduler.gossip.GossipWindow;
+import dev.ssi.transport.MessageType;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+/**
+ * The pool balancing itself, on one node: every gossip interval it measures the node's load,
+ * sends it with the freshest news it has to a few random peers, and — every balancing interval
+ * — plans which of its jobs should run elsewhere and has the {@link Mover} carry that out. It
+ * learns nodes it was never configured with from the gossip that mentions them.
+ *
+ * <p>One scheduled thread owns the gossip window, the address book and the meters; messages from
+ * peers are handed to it, and sends never block it. Migrations run on the mover's thread.
+ */
+public final class Balance implements AutoCloseable {
+    public static final MessageType<Gossip> GOSSIP = new MessageType<>("balance.gossip", PeerProtocol.codec(Gossip.parser()));
+    public static final MessageType<History> HISTORY = new MessageType<>("balance.history",
+            PeerProtocol.codec(History.parser()));
+    private static final System.Logger LOG = System.getLogger(Balance.class.getName());
+
+    private final Node node;
+    private final BalanceConfig config;
+    private final NodeId self;
+    private final GossipWindow window;
+    private final AddressBook addresses = new AddressBook();
+    private final JobHistory history = new JobHistory();
+    private final LoadMeter meter;
+    private final Rebalancer rebalancer;
+    private final MoveCosts costs;
+    private final Mover mover;
+    private final SplittableRandom random = new SplittableRandom();
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread t = new Thread(runnable, "ssi-balance");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile NodeState latest;
+    private long measuredAtNanos;
+    private long balancedAtNanos = System.nanoTime();
+
+    private Balance(Node node, BalanceConfig config, Map<String, InetSocketAddress> peers, int maxGuests) {
+        this.node = node;
+        this.config = config;
+        this.self = Ids.scheduler(node.id());
+        List<NodeId> seeds = peers.keySet().stream().map(NodeId::new).toList();
+        this.window = new GossipWindow(self, config.gossip(), seeds);
+        peers.forEach((name, address) -> addresses.configured(new NodeId(name), address));
+        // Listening on port 0 (tests) means the port the transport was given.
+        config.advertise().map(a -> a.getPort() != 0 ? a : new InetSocketAddress(a.getAddress(), node.address().getPort()))
+                .ifPresent(address -> addresses.configured(self, address));
+        double speed = config.cpuSpeed().orElseGet(CpuSpeed::calibrate);
+        GuestPolicy d = GuestPolicy.defaults();
+        GuestPolicy policy = new GuestPolicy(d.niceLevel(), d.cpuWeight(), d.guestCpusWhileOwnerActive(),
+                d.memoryLimitBytes(), maxGuests, d.acceptedUsers(), d.acceptingNow(), d.reclaim());
+        this.meter = new LoadMeter(self, Scope.named(config.loadScope()), speed, policy,
+                new JobMeter(speed, history::carried, job -> node.pinnedBecause(job).isPresent()));
+        this.rebalancer = new Rebalancer(config.policy(), config.startPlacement());
+        this.costs = new MoveCosts(config.linkBytesPerSecond());
+        this.mover = new Mover(node, HISTORY, costs);
+    }
+
+    /**
+     * Starts gossiping and balancing for {@code node}.
+     *
+     * @param peers     the configured peers, the seeds of gossip
+     * @param maxGuests the node's guest cap ({@code guests.max}), gossiped as its offer
+     */
+    public static Balance start(Node node, BalanceConfig config, Map<String, InetSocketAddress> peers, int maxGuests) {
+        Balance balance = new Balance(node, config, peers, maxGuests);
+        node.onMessage(GOSSIP, (from, gossip) -> balance.thread.execute(() -> balance.received(from, gossip)));
+        node.onMessage(HISTORY, (from, h) -> {
+            balance.history.arrived(new JobId(h.getJob()), h.getWorkSeconds(), System.nanoTime());
+            if (h.getImageBytes() >= 0 && Double.isFinite(h.getFrozenSeconds())) {
+                balance.costs.moved(Ids.scheduler(from), h.getImageBytes(), h.getFrozenSeconds());
+            }
+        });
+        node.admitGuestsOnlyIf(job -> balance.acceptingGuests());
+        balance.thread.scheduleWithFixedDelay(balance::round, 0, config.gossip().intervalMillis(), TimeUnit.MILLISECONDS);
+        return balance;
+    }
+
+    /** What this node knows of every node, itself first, for {@code ssi nodes}. */
+    public List<Map<String, Object>> nodes() {
+        try {
+            return thread.submit(() -> NodesReport.rows(node, latest, measuredAtNanos, window, addresses,
+                    System.currentTimeMillis())).get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot report the pool's load: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reporting the pool's load");
+        }
+    }
+
+    /** Whether this node takes guests now, as its own latest measurement says (the offer it gossips). */
+    private boolean acceptingGuests() {
+        NodeState state = latest;
+        return state == null || state.vector().offer().accepting();
+    }
+
+    private void round() {
+        try {
+            long now = System.currentTimeMillis();
+            long startedNanos = System.nanoTime();
+            NodeState state = meter.measure(node.hosted(), now);
+            latest = state;
+            measuredAtNanos = startedNanos;
+            history.retain(node.hosted().stream().map(Node.Hosted::job).collect(Collectors.toSet()), startedNanos);
+            window.updateSelf(state.vector(), now);
+            for (GossipSend send : window.tick(now, random)) {
+                send(send);
+            }
+            boolean due = startedNanos - balancedAtNanos >= config.interval().toNanos() || rebalancer.hasNewJobs(state);
+            if (config.enabled() && due && !mover.busy() && mover.finishedAtNanos() < startedNanos) {
+                balancedAtNanos = startedNanos;
+                balance(state, now);
+            }
+        } catch (RuntimeException e) {
+            // The next round tries again; a scheduled task that threw would never run again.
+            LOG.log(System.Logger.Level.WARNING, "balancing round failed: " + e, e);
+        }
+    }
+
+    private void send(GossipSend send) {
+        dev.ssi.transport.NodeId to = Ids.transport(send.to());
+        node.send(to, GOSSIP, GossipCodec.encode(send.message(), addresses::of)).exceptionally(failure -> {
+            LOG.log(System.Logger.Level.DEBUG, "gossip to " + to + " not sent: " + failure);
+            return null;
+        });
+    }
+
+    private void balance(NodeState state, long now) {
+        List<Rebalancer.Move> moves = rebalancer.plan(state, window.view(now), costs.current(), now, random);
+        for (Rebalancer.Move move : moves) {
+            window.noteDispatched(move.destination(), move.job());
+        }
+        if (!moves.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "planned " + moves.stream()
+                    .map(move -> move.job().id() + " to " + move.destination()).collect(Collectors.joining(", ")));
+            mover.carryOut(moves);
+        }
+    }
+
+    private void received(dev.ssi.transport.NodeId from, Gossip gossip) {
+        GossipCodec.Decoded decoded;
+        try {
+            decoded = GossipCodec.decode(gossip, from);
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.WARNING, "gossip from " + from + " dropped: " + e.getMessage());
+            return;
+        }
+        long now = System.currentTimeMillis();
+        window.receive(decoded.message(), now);
+        for (GossipEntry entry : decoded.message().entries()) {
+            NodeId about = entry.vector().node();
+            InetSocketAddress address = decoded.addresses().get(about);
+            if (address != null && !about.equals(self) && addresses.learn(about, address, now - entry.ageMillis())) {
+                LOG.log(System.Logger.Level.INFO, "node " + about + " is at " + Addresses.format(address)
+                        + " (heard from " + from + ")");
+                node.introduce(Ids.transport(about), address);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+        mover.close();
+        try {
+            thread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

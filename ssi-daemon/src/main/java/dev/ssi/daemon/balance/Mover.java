@@ -1,0 +1,98 @@
+package dev.ssi.daemon.balance;
+
+import dev.ssi.daemon.Node;
+import dev.ssi.daemon.balance.BalanceMessages.History;
+import dev.ssi.daemon.migration.MigrationException;
+import dev.ssi.daemon.migration.PeerMessages.Moved;
+import dev.ssi.transport.MessageType;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Carries out a round's moves one after the other, on a thread of its own (a migration takes
+ * seconds). Each is offered to its destination, whose admission has the last word: a refusal,
+ * or any other failure before the commit, leaves the job running here, and is logged. After a
+ * move, the destination is told how much work the job had done and what the move cost, and
+ * the cost is learnt here too.
+ */
+final class Mover implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Mover.class.getName());
+
+    private final Node node;
+    private final MessageType<History> history;
+    private final MoveCosts costs;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
+        Thread t = new Thread(runnable, "ssi-balance-move");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean busy;
+    private final AtomicLong finishedAtNanos = new AtomicLong(System.nanoTime());
+
+    Mover(Node node, MessageType<History> history, MoveCosts costs) {
+        this.node = node;
+        this.history = history;
+        this.costs = costs;
+    }
+
+    /** Whether a round's moves are still being carried out. */
+    boolean busy() {
+        return busy;
+    }
+
+    /** When the last round's moves were all done (System.nanoTime()). */
+    long finishedAtNanos() {
+        return finishedAtNanos.get();
+    }
+
+    /**
+     * Carries out {@code moves} one after the other. Never two at once: CRIU's parasite mounts a
+     * /proc for a job in its own PID namespace at {@code proc.crtools} in the job's working
+     * directory, so two dumps of jobs started in the same directory fail (EEXIST).
+     */
+    void carryOut(List<Rebalancer.Move> moves) {
+        busy = true;
+        thread.execute(() -> {
+            try {
+                moves.forEach(this::carryOut);
+            } finally {
+                finishedAtNanos.set(System.nanoTime());
+                busy = false;
+            }
+        });
+    }
+
+    private void carryOut(Rebalancer.Move move) {
+        var job = Ids.daemon(move.job().id());
+        var destination = Ids.transport(move.destination());
+        try {
+            Moved moved = node.migrate(job, destination);
+            double frozen = moved.getFrozenMicros() / 1e6;
+            LOG.log(System.Logger.Level.INFO, String.format("moved %s to %s (%s): frozen %.0f ms, %d bytes of images",
+                    job, destination, move.why(), frozen * 1000, moved.getImageBytes()));
+            costs.moved(move.destination(), moved.getImageBytes(), frozen);
+            node.send(destination, history, History.newBuilder().setJob(job.value())
+                    .setWorkSeconds(move.job().workDoneSeconds()).setFrozenSeconds(frozen)
+                    .setImageBytes(moved.getImageBytes()).build()).exceptionally(failure -> {
+                        LOG.log(System.Logger.Level.DEBUG, "cannot tell " + destination + " the history of " + job, failure);
+                        return null;
+                    });
+        } catch (MigrationException | RuntimeException e) {
+            LOG.log(System.Logger.Level.INFO, job + " stays on " + node.id() + " (" + move.why() + " to " + destination
+                    + " not done): " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+        try {
+            thread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.ssi.daemon.balance;
+
+import dev.ssi.daemon.Node;
+import dev.ssi.scheduler.LoadVector;
+import dev.ssi.scheduler.NodeId;
+import dev.ssi.scheduler.NodeState;
+import dev.ssi.scheduler.PeerInfo;
+import dev.ssi.scheduler.gossip.GossipWindow;
+import dev.ssi.scheduler.gossip.MemberState;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code ssi nodes}: every node this one knows, itself first, with what it knows of each one's
+ * load and how old that is. A node only configured or introduced, never heard from, is
+ * "unknown"; one silent too long is "suspect" until it is forgotten.
+ */
+final class NodesReport {
+    private NodesReport() {}
+
+    static List<Map<String, Object>> rows(Node node, NodeState latest, long measuredAtNanos, GossipWindow window,
+            AddressBook addresses, long nowMillis) {
+        Map<NodeId, PeerInfo> heard = new HashMap<>();
+        window.known(nowMillis).forEach(peer -> heard.put(peer.vector().node(), peer));
+        Map<NodeId, MemberState> members = window.members(nowMillis);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        List<NodeId> listed = new ArrayList<>();
+        for (Map<String, Object> known : node.nodes()) {
+            NodeId id = new NodeId((String) known.get("node"));
+            listed.add(id);
+            boolean self = Boolean.TRUE.equals(known.get("self"));
+            Map<String, Object> row = new LinkedHashMap<>(known);
+            if (self) {
+                describe(row, "self", latest == null ? null : latest.vector(),
+                        latest == null ? null : (System.nanoTime() - measuredAtNanos) / 1_000_000);
+            } else if (heard.containsKey(id)) {
+                describe(row, members.get(id).name().toLowerCase(java.util.Locale.ROOT), heard.get(id).vector(),
+                        heard.get(id).ageMillis());
+            } else {
+                describe(row, "unknown", null, null);
+            }
+            rows.add(row);
+        }
+        // Nodes heard of through others that this node cannot reach: no address came with them.
+        heard.values().stream().filter(peer -> !listed.contains(peer.vector().node()))
+                .sorted(java.util.Comparator.comparing(peer -> peer.vector().node()))
+                .forEach(peer -> {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("node", peer.vector().node().name());
+                    row.put("address", addresses.of(peer.vector().node()).map(Addresses::format).orElse(""));
+                    row.put("self", false);
+                    describe(row, members.get(peer.vector().node()).name().toLowerCase(java.util.Locale.ROOT),
+                            peer.vector(), peer.ageMillis());
+                    rows.add(row);
+                });
+        return rows;
+    }
+
+    private static void describe(Map<String, Object> row, String state, LoadVector v, Long ageMillis) {
+        row.put("state", state);
+        row.put("age_s", ageMillis == null ? null : Math.round(ageMillis / 100.0) / 10.0);
+        if (v == null) {
+            return;
+        }
+        row.put("cpus", round(v.cpus()));
+        row.put("speed", round(v.cpuSpeed()));
+        row.put("home_jobs", v.homeJobs());
+        row.put("guest_jobs", v.guestJobs());
+        row.put("owner_load", round(v.ownerLoad()));
+        row.put("owner_active", v.ownerActive());
+        row.put("accepting", v.offer().accepting());
+        row.put("guest_places", v.offer().maxGuestJobs());
+        row.put("free_mb", v.freeMemoryBytes() >> 20);
+        row.put("total_mb", v.totalMemoryBytes() >> 20);
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+}

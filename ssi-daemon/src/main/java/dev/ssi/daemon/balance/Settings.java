@@ -1,0 +1,84 @@
+package dev.ssi.daemon.balance;
+
+import java.time.Duration;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Typed values of a properties file, with defaults; a bad value is an error that names its key. */
+final class Settings {
+    private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m)");
+
+    private final Properties properties;
+
+    Settings(Properties properties) {
+        this.properties = properties;
+    }
+
+    String text(String key, String otherwise) {
+        return properties.getProperty(key, otherwise).strip();
+    }
+
+    boolean has(String key) {
+        return properties.getProperty(key) != null;
+    }
+
+    boolean flag(String key, boolean otherwise) {
+        String value = text(key, Boolean.toString(otherwise));
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw bad(key, value, "true or false");
+        };
+    }
+
+    /** {@code 500ms}, {@code 2s}, {@code 1m}. */
+    Duration duration(String key, String otherwise) {
+        String value = text(key, otherwise);
+        Matcher m = DURATION.matcher(value);
+        if (!m.matches()) {
+            throw bad(key, value, "a duration such as 500ms, 2s or 1m");
+        }
+        long amount = Long.parseLong(m.group(1));
+        Duration duration = switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            default -> Duration.ofMinutes(amount);
+        };
+        if (duration.isZero()) {
+            throw bad(key, value, "a duration longer than zero");
+        }
+        return duration;
+    }
+
+    int count(String key, int otherwise, int least) {
+        String value = text(key, Integer.toString(otherwise));
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= least) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // Said below.
+        }
+        throw bad(key, value, "a whole number of at least " + least);
+    }
+
+    /** A number in [least, most]. */
+    double number(String key, double otherwise, double least, double most) {
+        String value = text(key, Double.toString(otherwise));
+        try {
+            double x = Double.parseDouble(value);
+            if (x >= least && x <= most) {
+                return x;
+            }
+        } catch (NumberFormatException e) {
+            // Said below.
+        }
+        throw bad(key, value, "a number from " + least + " to " + most);
+    }
+
+    static IllegalArgumentException bad(String key, String value, String expected) {
+        return new IllegalArgumentException("'" + key + "': '" + value + "' is not " + expected);
+    }
+}

@@ -1,0 +1,90 @@
+package dev.ssi.daemon.balance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ssi.checkpoint.os.ExitStatus;
+import dev.ssi.daemon.LoopbackNodes;
+import dev.ssi.daemon.Node;
+import dev.ssi.daemon.job.JobId;
+import dev.ssi.daemon.job.JobSpec;
+import dev.ssi.scheduler.JobInfo;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A round's moves carried out between real nodes (real CRIU, mutual TLS on loopback): the job
+ * runs on where it was sent, a destination that refuses (guest cap reached, or taking no guests
+ * now) leaves it where it is, a job may always come home, and its output comes home whole.
+ */
+@Timeout(120)
+class MoverTest {
+    private static final String WORK = "BEGIN { for (i = 0; i < 40000000; i++) s += i % 7; print s }";
+
+    @TempDir
+    Path state;
+
+    private LoopbackNodes pool;
+
+    @AfterEach
+    void stop() throws Exception {
+        pool.close();
+    }
+
+    @Test
+    void aMoveIsCarriedOutAndARefusedOneLeavesTheJobWhereItRuns() throws Exception {
+        pool = new LoopbackNodes(state);
+        Node ws = pool.start("ws", 4);
+        Node h1 = pool.start("h1", 4);
+        pool.start("full", 0);
+        Node closed = pool.start("closed", 4);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        JobId job = ws.submit(new JobSpec(List.of("mawk", WORK), System.getenv(), state, 022), "root", out);
+        MoveCosts costs = new MoveCosts(117e6);
+        double before = costs.current().fixedSeconds();
+
+        carryOut(pool.closing(new Mover(ws, Balance.HISTORY, costs)), job, "h1");
+        assertTrue(h1.runs(job) && !ws.runs(job), "the job runs on h1 alone");
+        assertNotEquals(before, costs.current().fixedSeconds(), "the move's cost was learnt");
+
+        Mover fromH1 = pool.closing(new Mover(h1, Balance.HISTORY, new MoveCosts(117e6)));
+        carryOut(fromH1, job, "full");
+        assertTrue(h1.runs(job), "refused by full, it runs on where it was");
+        closed.admitGuestsOnlyIf(guest -> false);
+        carryOut(fromH1, job, "closed");
+        assertTrue(h1.runs(job), "a node that takes no guests now (its owner is back) refuses it too");
+        ws.admitGuestsOnlyIf(guest -> false);
+        carryOut(fromH1, job, "ws");
+        assertTrue(ws.runs(job), "but a job may always come home");
+
+        assertEquals(ExitStatus.exited(0), ws.exitOf(job).get(90, TimeUnit.SECONDS));
+        assertEquals(expected() + "\n", out.toString(StandardCharsets.UTF_8));
+    }
+
+    private static void carryOut(Mover mover, JobId job, String destination) throws Exception {
+        JobInfo info = new JobInfo(Ids.scheduler(job), "root", new dev.ssi.scheduler.NodeId("ws"), false, 10, 1, 1 << 20,
+                0, 0);
+        mover.carryOut(List.of(new Rebalancer.Move(info, new dev.ssi.scheduler.NodeId(destination), "test")));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (mover.busy()) {
+            assertTrue(System.nanoTime() < deadline, "the move never ended");
+            Thread.sleep(20);
+        }
+    }
+
+    private static String expected() {
+        long sum = 0;
+        for (long i = 0; i < 40_000_000; i++) {
+            sum += i % 7;
+        }
+        return Long.toString(sum);
+    }
+}
