@@ -79,12 +79,12 @@ printf '#!/bin/sh\nexport CRIU_FAULT=130\nexec %s "$@"\n' \
   >"$rootfs/opt/ssi/.criu/criu"
 chmod 0755 "$rootfs/opt/ssi/.criu/criu"
 
-# The ssid distribution: every runtime jar, the native shim and client, and the ssi command.
+# The ssid distribution: every runtime jar, the native shim, keeper and client, and the ssi command.
 log "building the ssid distribution"
 (cd "$root" && mvn -q -B -pl guest-image -am package -DskipTests >&2)
 mkdir -p "$rootfs/opt/ssi/lib" "$rootfs/opt/ssi/bin"
 cp "$here"/target/ssid/lib/*.jar "$rootfs/opt/ssi/lib/"
-cp "$root"/native/target/bin/ssi-init "$root"/native/target/bin/ssi-run "$rootfs/opt/ssi/bin/"
+cp "$root"/native/target/bin/ssi-init "$root"/native/target/bin/ssi-run "$root"/native/target/bin/ssi-keeper "$rootfs/opt/ssi/bin/"
 install -m 0755 "$here/real-guest/ssi" "$here/real-guest/ssi-join" "$rootfs/opt/ssi/bin/"
 ln -sf /opt/ssi/bin/ssi /opt/ssi/bin/ssi-run "$rootfs/usr/local/bin/"
 install -m 0644 "$here/real-guest/ssid.service" "$here/real-guest/ssi-join.service" "$rootfs/etc/systemd/system/"
