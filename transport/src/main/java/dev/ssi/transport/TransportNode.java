@@ -5,6 +5,8 @@ import dev.ssi.transport.trust.NodeIdentity;
 import dev.ssi.transport.trust.TlsContexts;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -30,6 +32,12 @@ import java.util.concurrent.TimeUnit;
 public final class TransportNode implements AutoCloseable {
     // Netty's queue stays short so control frames are not stuck behind bulk data.
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
+    /**
+     * Streams move GiBs in blocks of half a MiB. Pooled buffers are reused; Netty's default
+     * (adaptive) allocator, in a daemon's small direct-memory budget, hands out fresh memory for
+     * such sizes and pays a page fault for every page of it (measured: BENCHMARK.md of ssi-daemon).
+     */
+    private static final ByteBufAllocator BUFFERS = PooledByteBufAllocator.DEFAULT;
 
     private final NodeContext context;
     private final NetworkTransport network;
@@ -59,6 +67,7 @@ public final class TransportNode implements AutoCloseable {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.SO_KEEPALIVE, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                    .childOption(ChannelOption.ALLOCATOR, BUFFERS)
                     .childHandler(new ConnectionInitializer(context, serverTls, connections, false, null, null))
                     .bind(config.listen()).sync().channel();
         } catch (InterruptedException | RuntimeException e) {
@@ -164,6 +173,7 @@ public final class TransportNode implements AutoCloseable {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .option(ChannelOption.ALLOCATOR, BUFFERS)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) context.config().handshakeTimeout().toMillis())
                 .handler(new ConnectionInitializer(context, clientTls, connections, true, node, result))
                 .connect(address)

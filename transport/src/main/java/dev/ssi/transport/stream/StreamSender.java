@@ -10,6 +10,7 @@ import io.netty.channel.Channel;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -155,12 +156,20 @@ final class StreamSender {
                     state = State.ENDED;
                     channel.writeAndFlush(end.frame());
                 } else if (next instanceof OutgoingFiles.Next.Later later) {
-                    channel.eventLoop().schedule(this::schedulePump, later.millis(), TimeUnit.MILLISECONDS);
+                    lookAgainIn(later.millis());
                     return;
                 }
             }
         } catch (IOException e) {
             abort("cannot read " + files.currentName() + ": " + e.getMessage());
+        }
+    }
+
+    private void lookAgainIn(long millis) {
+        try {
+            channel.eventLoop().schedule(this::schedulePump, millis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            finish(new PeerGoneException("node is shutting down"));
         }
     }
 
