@@ -91,13 +91,13 @@ public final class Node implements AutoCloseable {
     public record Hosted(JobId job, NodeId home, int epoch, int root) {}
 
     private Node(TransportNode transport, Criu criu, Path shim, Path state, int maxGuests, Journal journal,
-            DescriptorKeeper keeper) throws CriuException {
+            DescriptorKeeper keeper) throws CriuException, IOException {
         this.transport = transport;
         this.shim = shim;
         this.journal = journal;
         this.keeper = keeper;
         this.maxGuests = maxGuests;
-        this.hosted = new HostedJobs(transport.id(), journal, keeper, this::linkTo);
+        this.hosted = new HostedJobs(transport.id(), journal, keeper, state.resolve("spool"), this::linkTo);
         this.outgoings = new Outgoings(journal);
         this.committer = new Committer(outgoings, timer, this::call);
         this.source = new MigrationSource(criu, state.resolve("outgoing"), criu.fingerprint().cpuinfoImage(), outgoings,

@@ -7,6 +7,7 @@ import dev.ssi.checkpoint.os.Processes;
 import dev.ssi.daemon.job.DescriptorKeeper;
 import dev.ssi.daemon.job.HostedJobs;
 import dev.ssi.daemon.job.JobId;
+import dev.ssi.daemon.job.OutputCursor;
 import dev.ssi.daemon.job.RunningJob;
 import dev.ssi.daemon.journal.JournalEntries.Ended;
 import dev.ssi.daemon.journal.JournalEntries.Hosted;
@@ -100,7 +101,7 @@ final class Recovery {
                 Processes.signal(entry.getRoot(), Processes.SIGKILL);
             }
             hostedJobs.outbox().open(id, entry.getEpoch(), hostedJobs.links().apply(NodeId.of(entry.getHome())),
-                    job.unacked());
+                    job.unacked(), job.bytesRead());
             hostedJobs.outbox().end(id, entry.getEpoch(), job.nextSeq());
             hostedJobs.outbox().exited(id, entry.getEpoch(), ExitStatus.killedBy(Processes.SIGKILL));
             return;
@@ -120,10 +121,14 @@ final class Recovery {
         if (ended.isPresent()) {
             ExitStatus status = ended.get().getSignal() != 0 ? ExitStatus.killedBy(ended.get().getSignal())
                     : ExitStatus.exited(ended.get().getCode());
-            hostedJobs.finish(entry, running, job.unacked(), job.nextSeq(), Optional.of(status));
+            hostedJobs.finish(entry, running, job.unacked(), cursor(job), Optional.of(status));
         } else {
-            hostedJobs.adopt(entry, running, job.unacked(), job.nextSeq());
+            hostedJobs.adopt(entry, running, job.unacked(), cursor(job));
         }
+    }
+
+    private static OutputCursor cursor(HostedJobState job) {
+        return new OutputCursor(job.nextSeq(), job.bytesRead());
     }
 
     /** Past the commit point: the original dies if it has not, its last output goes home, the destination resumes. */
@@ -131,7 +136,7 @@ final class Recovery {
         JobId id = new JobId(job.hosted().getJob());
         original.kill();
         outgoings.recovered(migration);
-        hostedJobs.finish(job.hosted(), original, job.unacked(), job.nextSeq(), Optional.empty());
+        hostedJobs.finish(job.hosted(), original, job.unacked(), cursor(job), Optional.empty());
         committer.commit(id, migration.getEpoch(), NodeId.of(migration.getDestination()));
         LOG.log(System.Logger.Level.INFO, "finishing the migration of " + id + " to " + migration.getDestination());
     }

@@ -58,6 +58,17 @@ interface LibC extends Library {
 
     long read(int fd, byte[] buf, long count) throws LastErrorException;
 
+    int open(String path, int flags, int mode) throws LastErrorException;
+
+    long pread(int fd, byte[] buf, long count, long offset) throws LastErrorException;
+
+    long lseek(int fd, long offset, int whence) throws LastErrorException;
+
+    /** {@code offOut} is a one-element array: the file offset to write at, advanced by the call. */
+    long splice(int fdIn, Pointer offIn, int fdOut, long[] offOut, long len, int flags) throws LastErrorException;
+
+    int fallocate(int fd, int mode, long offset, long len) throws LastErrorException;
+
     long write(int fd, byte[] buf, long count) throws LastErrorException;
 
     long send(int fd, byte[] buf, long len, int flags) throws LastErrorException;

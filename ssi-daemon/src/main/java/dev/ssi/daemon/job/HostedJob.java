@@ -4,6 +4,7 @@ import dev.ssi.checkpoint.os.ExitStatus;
 import dev.ssi.checkpoint.os.OsException;
 import dev.ssi.transport.NodeId;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -23,14 +24,14 @@ public final class HostedJob {
     private volatile boolean over;
 
     private HostedJob(JobId id, NodeId home, int epoch, List<String> argv, RunningJob running, Outbox outbox,
-            long firstSeq) {
+            Path spool, OutputCursor from) {
         this.id = id;
         this.home = home;
         this.epoch = epoch;
         this.argv = List.copyOf(argv);
         this.running = running;
         this.outbox = outbox;
-        this.pump = OutputPump.start(id, epoch, firstSeq, running.stdout(), outbox);
+        this.pump = OutputPump.start(id, epoch, running, spool, from, outbox);
     }
 
     /** What becomes of a hosted job's end: journaled at once, and the job unregistered once its output is all read. */
@@ -42,11 +43,11 @@ public final class HostedJob {
 
     /**
      * Starts hosting a running (not stopped) job whose epoch the outbox has open, its output
-     * numbered from {@code firstSeq}.
+     * going on from {@code from} through the spool file {@code spool}.
      */
     public static HostedJob host(JobId id, NodeId home, int epoch, List<String> argv, RunningJob running,
-            Outbox outbox, long firstSeq, Ending ending) {
-        HostedJob job = new HostedJob(id, home, epoch, argv, running, outbox, firstSeq);
+            Outbox outbox, Path spool, OutputCursor from, Ending ending) {
+        HostedJob job = new HostedJob(id, home, epoch, argv, running, outbox, spool, from);
         Thread watcher = new Thread(() -> job.watch(ending), "exit-" + id);
         watcher.setDaemon(true);
         watcher.start();

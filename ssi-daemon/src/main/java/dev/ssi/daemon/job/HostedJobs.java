@@ -8,6 +8,8 @@ import dev.ssi.daemon.journal.JournalEntries.Entry;
 import dev.ssi.daemon.journal.JournalEntries.Hosted;
 import dev.ssi.transport.NodeId;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -26,14 +28,18 @@ public final class HostedJobs {
     private final NodeId self;
     private final Journal journal;
     private final DescriptorKeeper keeper;
+    private final Path spools;
     private final Function<NodeId, HomeLink> links;
     private final Outbox outbox;
     private final Map<JobId, HostedJob> hosted = new ConcurrentHashMap<>();
 
-    public HostedJobs(NodeId self, Journal journal, DescriptorKeeper keeper, Function<NodeId, HomeLink> links) {
+    /** {@code spools} is the directory of the epochs' output spool files ({@link OutputPump}). */
+    public HostedJobs(NodeId self, Journal journal, DescriptorKeeper keeper, Path spools,
+            Function<NodeId, HomeLink> links) throws IOException {
         this.self = self;
         this.journal = journal;
         this.keeper = keeper;
+        this.spools = Files.createDirectories(spools);
         this.links = links;
         this.outbox = new Outbox(journal, this::settled);
     }
@@ -59,17 +65,17 @@ public final class HostedJobs {
         journal.append(Entry.newBuilder().setHosted(Hosted.newBuilder().setJob(job.value()).setHome(home.value())
                 .setEpoch(epoch).addAllArgv(argv).setRoot(running.root()).setRootStart(running.rootStart())
                 .setKeeperName(name).setStdinKey(running.pipes().stdin())).build());
-        return start(job, home, epoch, argv, running, Map.of(), 0);
+        return start(job, home, epoch, argv, running, Map.of(), OutputCursor.START);
     }
 
     /**
      * Takes over a job the journal says this node hosted before its ssid restarted: its pipes as
-     * the keeper kept them, its output numbered on from {@code nextSeq}, and home sent again
-     * what it may lack.
+     * the keeper kept them, its output going on from {@code from}, and home sent again what it
+     * may lack.
      */
-    public HostedJob adopt(Hosted entry, RunningJob running, Map<Long, byte[]> unacked, long nextSeq) {
+    public HostedJob adopt(Hosted entry, RunningJob running, Map<Long, byte[]> unacked, OutputCursor from) {
         return start(new JobId(entry.getJob()), NodeId.of(entry.getHome()), entry.getEpoch(), entry.getArgvList(),
-                running, unacked, nextSeq);
+                running, unacked, from);
     }
 
     /**
@@ -77,19 +83,20 @@ public final class HostedJobs {
      * {@code status}, or left for another node when {@code status} is empty: what is left in its
      * output pipe is read and sent home, then its end.
      */
-    public void finish(Hosted entry, RunningJob running, Map<Long, byte[]> unacked, long nextSeq,
+    public void finish(Hosted entry, RunningJob running, Map<Long, byte[]> unacked, OutputCursor from,
             Optional<ExitStatus> status) {
         JobId job = new JobId(entry.getJob());
         int epoch = entry.getEpoch();
-        outbox.open(job, epoch, links.apply(NodeId.of(entry.getHome())), unacked);
-        OutputPump.start(job, epoch, nextSeq, running.stdout(), outbox).drained().thenRun(() -> status.ifPresentOrElse(
+        outbox.open(job, epoch, links.apply(NodeId.of(entry.getHome())), unacked, from.offset());
+        OutputPump.start(job, epoch, running, spool(job, epoch), from, outbox).drained().thenRun(() -> status.ifPresentOrElse(
                 s -> outbox.exited(job, epoch, s), () -> outbox.left(job, epoch)));
     }
 
     private HostedJob start(JobId job, NodeId home, int epoch, List<String> argv, RunningJob running,
-            Map<Long, byte[]> unacked, long firstSeq) {
-        outbox.open(job, epoch, links.apply(home), unacked);
-        HostedJob hostedJob = HostedJob.host(job, home, epoch, argv, running, outbox, firstSeq, new HostedJob.Ending() {
+            Map<Long, byte[]> unacked, OutputCursor from) {
+        outbox.open(job, epoch, links.apply(home), unacked, from.offset());
+        HostedJob hostedJob = HostedJob.host(job, home, epoch, argv, running, outbox, spool(job, epoch), from,
+                new HostedJob.Ending() {
             @Override
             public void statusKnown(HostedJob ended, ExitStatus status) {
                 journal.append(Entry.newBuilder().setEnded(Ended.newBuilder().setJob(job.value()).setEpoch(epoch)
@@ -129,8 +136,18 @@ public final class HostedJobs {
         return (int) hosted.values().stream().filter(j -> !j.home().equals(self)).count();
     }
 
-    /** Home has all of an epoch: its pipes need no keeping any more. */
+    private Path spool(JobId job, int epoch) {
+        return spools.resolve(keeperName(job, epoch).replace('/', '-'));
+    }
+
+    /** Home has all of an epoch: its pipes and its spool need no keeping any more. */
     private void settled(JobId job, int epoch) {
+        try {
+            Files.deleteIfExists(spool(job, epoch));
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot delete the output spool of " + keeperName(job, epoch) + ": "
+                    + e.getMessage());
+        }
         try {
             keeper.release(keeperName(job, epoch));
         } catch (IOException e) {

@@ -49,6 +49,7 @@ public final class Outbox implements ChunkSink {
         final HomeLink home;
         final TreeMap<Long, byte[]> unacked = new TreeMap<>();
         long unackedBytes;
+        long bytesRead;
         long lastProgress = System.nanoTime();
         long chunks = -1;
         boolean endSeen;
@@ -71,9 +72,13 @@ public final class Outbox implements ChunkSink {
         return job.value() + "@" + epoch;
     }
 
-    /** Starts tracking an epoch; {@code unacked} are chunks a predecessor journaled and home may lack. */
-    public void open(JobId job, int epoch, HomeLink home, Map<Long, byte[]> unacked) {
+    /**
+     * Starts tracking an epoch; {@code unacked} are chunks a predecessor journaled and home may
+     * lack, {@code bytesRead} the bytes of output it journaled in all.
+     */
+    public void open(JobId job, int epoch, HomeLink home, Map<Long, byte[]> unacked, long bytesRead) {
         EpochState state = new EpochState(job, epoch, home);
+        state.bytesRead = bytesRead;
         unacked.forEach((seq, data) -> {
             state.unacked.put(seq, data);
             state.unackedBytes += data.length;
@@ -86,7 +91,8 @@ public final class Outbox implements ChunkSink {
     public void chunk(JobId job, int epoch, long seq, byte[] data) {
         EpochState state = state(job, epoch).orElseThrow(() -> new IllegalStateException(key(job, epoch) + " is not open"));
         journal.append(Entry.newBuilder().setChunk(Chunk.newBuilder().setJob(job.value()).setEpoch(epoch).setSeq(seq)
-                .setData(ByteString.copyFrom(data))).build());
+                .setOffset(state.bytesRead).setData(ByteString.copyFrom(data))).build());
+        state.bytesRead += data.length;
         synchronized (state) {
             state.unacked.put(seq, data);
             state.unackedBytes += data.length;

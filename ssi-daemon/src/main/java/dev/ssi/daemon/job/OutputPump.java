@@ -1,11 +1,18 @@
 package dev.ssi.daemon.job;
 
+import dev.ssi.checkpoint.os.Spool;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Arrays;
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 
-/** Reads a job's output pipe on its own thread and hands it on, numbered, until end-of-file. */
+/**
+ * Takes a job's output from its pipe on a thread of its own and hands it on, numbered, until
+ * end-of-file. The bytes go from the pipe into the epoch's spool file first, so that what this
+ * ssid took from the pipe and had not yet handed on when it was killed is not lost: the next
+ * pump of the epoch, after a restart, hands on what the spool holds beyond the journaled
+ * {@link OutputCursor}, then goes on with the pipe.
+ */
 public final class OutputPump {
     private static final int CHUNK = 64 * 1024;
 
@@ -13,21 +20,28 @@ public final class OutputPump {
 
     private OutputPump() {}
 
-    /** Reads {@code output} on a thread of its own, numbering its chunks from {@code firstSeq}. */
-    public static OutputPump start(JobId job, int epoch, long firstSeq, InputStream output, ChunkSink sink) {
+    /** Pumps {@code running}'s output through the spool at {@code spool}, from {@code from} on. */
+    public static OutputPump start(JobId job, int epoch, RunningJob running, Path spool, OutputCursor from,
+            ChunkSink sink) {
         OutputPump pump = new OutputPump();
-        Thread t = new Thread(() -> pump.run(job, epoch, firstSeq, output, sink), "output-" + job);
+        Thread t = new Thread(() -> pump.run(job, epoch, running, spool, from, sink), "output-" + job);
         t.setDaemon(true);
         t.start();
         return pump;
     }
 
-    private void run(JobId job, int epoch, long firstSeq, InputStream output, ChunkSink sink) {
-        long seq = firstSeq;
-        byte[] buf = new byte[CHUNK];
-        try (output) {
-            for (int n; (n = output.read(buf)) > 0; ) {
-                sink.chunk(job, epoch, seq++, Arrays.copyOf(buf, n));
+    private void run(JobId job, int epoch, RunningJob running, Path spoolPath, OutputCursor from, ChunkSink sink) {
+        long seq = from.seq();
+        long offset = from.offset();
+        try (InputStream pipe = running.stdout(); Spool spool = Spool.open(spoolPath, offset)) {
+            while (true) {
+                if (offset == spool.size() && spool.takeFrom(running.stdoutFd(), CHUNK) == 0) {
+                    break;
+                }
+                int n = (int) Math.min(CHUNK, spool.size() - offset);
+                sink.chunk(job, epoch, seq++, spool.read(offset, n));
+                offset += n;
+                spool.release(offset);
             }
         } catch (IOException e) {
             // A broken pipe ends the output like end-of-file does; the job's status says the rest.

@@ -168,6 +168,11 @@ public final class RunningJob {
         return stdout;
     }
 
+    /** Our read end of the job's output pipe, the descriptor {@link #stdout} reads. */
+    public int stdoutFd() {
+        return output.readFd();
+    }
+
     public void resume() throws OsException {
         if (root > 0) {
             Processes.resumeTree(root);

@@ -86,6 +86,7 @@ public final class JournalState {
         private final TreeMap<Long, byte[]> unacked = new TreeMap<>();
         private long nextSeq;
         private long ackedSeq;
+        private long bytesRead;
         private Ended ended;
 
         HostedJobState(Hosted hosted) {
@@ -109,6 +110,11 @@ public final class JournalState {
         /** The sequence number the next chunk read here gets. */
         public long nextSeq() {
             return nextSeq;
+        }
+
+        /** How many bytes of the epoch's output were journaled here: where the next chunk starts. */
+        public long bytesRead() {
+            return bytesRead;
         }
     }
 
@@ -165,6 +171,7 @@ public final class JournalState {
                 h.unacked.put(c.getSeq(), c.getData().toByteArray());
             }
             h.nextSeq = Math.max(h.nextSeq, c.getSeq() + 1);
+            h.bytesRead = Math.max(h.bytesRead, c.getOffset() + c.getData().size());
         });
     }
 
@@ -173,6 +180,7 @@ public final class JournalState {
             h.ackedSeq = Math.max(h.ackedSeq, a.getNextSeq());
             h.unacked.headMap(h.ackedSeq).clear();
             h.nextSeq = Math.max(h.nextSeq, h.ackedSeq);
+            h.bytesRead = Math.max(h.bytesRead, a.getBytesRead());
         });
     }
 
@@ -233,7 +241,8 @@ public final class JournalState {
             live.add(Entry.newBuilder().setHosted(h.hosted).build());
             String job = h.hosted.getJob();
             int epoch = h.hosted.getEpoch();
-            live.add(Entry.newBuilder().setAcked(Acked.newBuilder().setJob(job).setEpoch(epoch).setNextSeq(h.ackedSeq)).build());
+            live.add(Entry.newBuilder().setAcked(Acked.newBuilder().setJob(job).setEpoch(epoch).setNextSeq(h.ackedSeq)
+                    .setBytesRead(h.bytesRead)).build());
             h.unacked.forEach((seq, data) -> live.add(Entry.newBuilder().setChunk(Chunk.newBuilder().setJob(job)
                     .setEpoch(epoch).setSeq(seq).setData(com.google.protobuf.ByteString.copyFrom(data))).build()));
             if (h.ended != null) {
