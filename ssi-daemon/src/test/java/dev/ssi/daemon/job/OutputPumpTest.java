@@ -24,11 +24,7 @@ class OutputPumpTest {
     @Test
     void bytesAPumpTookFromThePipeButNeverHandedOnComeOutOfTheNextPump() throws Exception {
         {
-            Pipe pipe = Pipe.open();
-            write(pipe, "first line\n");
-            takeAndDie(pipe, dir.resolve("spool"));
-            write(pipe, "then more\n");
-            pipe.closeWriteEnd();
+            Pipe pipe = firstLineTakenByAPumpThatDied();
 
             Collected out = pump(pipe, dir.resolve("spool"), OutputCursor.START);
 
@@ -40,11 +36,7 @@ class OutputPumpTest {
     @Test
     void whatWasJournaledIsNotHandedOnAgain() throws Exception {
         {
-            Pipe pipe = Pipe.open();
-            write(pipe, "first line\n");
-            takeAndDie(pipe, dir.resolve("spool"));
-            write(pipe, "then more\n");
-            pipe.closeWriteEnd();
+            Pipe pipe = firstLineTakenByAPumpThatDied();
 
             Collected out = pump(pipe, dir.resolve("spool"), new OutputCursor(1, "first line\n".length()));
 
@@ -90,6 +82,16 @@ class OutputPumpTest {
             assertEquals(big.length, out.bytes.size());
             org.junit.jupiter.api.Assertions.assertArrayEquals(big, out.bytes.toByteArray());
         }
+    }
+
+    /** A pipe holding "then more\n", whose "first line\n" a pump took into the spool before its ssid was killed. */
+    private Pipe firstLineTakenByAPumpThatDied() throws IOException {
+        Pipe pipe = Pipe.open();
+        write(pipe, "first line\n");
+        takeAndDie(pipe, dir.resolve("spool"));
+        write(pipe, "then more\n");
+        pipe.closeWriteEnd();
+        return pipe;
     }
 
     private static void write(Pipe pipe, String text) throws IOException {
