@@ -149,9 +149,15 @@ public final class Balance implements AutoCloseable {
      */
     public void evacuateBeforeStop() {
         reclaim.stopping();
+        // Logging is shut down by now (java.util.logging resets at exit): what is said goes to stderr.
+        if (hasGuests()) {
+            System.err.println("ssid: stopping: sending the guests away first, for at most "
+                    + config.reclaim().stopTimeout().toSeconds() + " s");
+        }
         thread.execute(this::round);
         long deadline = System.nanoTime() + config.reclaim().stopTimeout().toNanos();
-        while (hasGuests() && System.nanoTime() < deadline) {
+        // A guest on its way out is not among the hosted: the mover being busy says it is still here.
+        while ((hasGuests() || mover.busy()) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
@@ -160,7 +166,7 @@ public final class Balance implements AutoCloseable {
             }
         }
         if (hasGuests()) {
-            LOG.log(System.Logger.Level.WARNING, "stopping with guests still here: " + node.hosted().stream()
+            System.err.println("ssid: stopping with guests still here, left to their keepers: " + node.hosted().stream()
                     .filter(h -> !h.home().equals(node.id())).map(h -> h.job().value()).toList());
         }
     }
