@@ -175,11 +175,6 @@ public final class Balance implements AutoCloseable {
         return node.hosted().stream().anyMatch(h -> !h.home().equals(node.id()));
     }
 
-    /** This host's mode: OPEN, or RECLAIMING while drained, stopping, or its owner is here. */
-    public HostMode mode() {
-        return mode;
-    }
-
     /** Whether this node takes guests now, as its own latest measurement says (the offer it gossips). */
     private boolean acceptingGuests() {
         NodeState state = latest;

@@ -22,10 +22,6 @@ final class Reclaim {
         drained = drain;
     }
 
-    boolean drained() {
-        return drained;
-    }
-
     void stopping() {
         stopping = true;
     }
