@@ -39,7 +39,7 @@ public final class Ssid {
             System.exit(2);
             return;
         }
-        ControlServer control = ControlServer.start(config.controlSocket(), node, balance::nodes);
+        ControlServer control = ControlServer.start(config.controlSocket(), node, balance::nodes, balance::drain);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -47,6 +47,8 @@ public final class Ssid {
             } catch (java.io.IOException ignored) {
                 // The socket file is left behind; the next start removes it.
             }
+            // The control socket is closed first: no job is submitted here while the guests leave.
+            balance.evacuateBeforeStop();
             balance.close();
             node.close();
             stopped.countDown();

@@ -9,9 +9,16 @@ import dev.ssi.daemon.balance.load.LoadMeter;
 import dev.ssi.daemon.balance.load.Scope;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.migration.PeerProtocol;
+import dev.ssi.scheduler.EvacuationStep;
+import dev.ssi.scheduler.Evacuator;
+import dev.ssi.scheduler.GuestOffer;
 import dev.ssi.scheduler.GuestPolicy;
+import dev.ssi.scheduler.HostMode;
+import dev.ssi.scheduler.JobInfo;
+import dev.ssi.scheduler.LoadVector;
 import dev.ssi.scheduler.NodeId;
 import dev.ssi.scheduler.NodeState;
+import dev.ssi.scheduler.ReclaimRules;
 import dev.ssi.scheduler.gossip.GossipEntry;
 import dev.ssi.scheduler.gossip.GossipSend;
 import dev.ssi.scheduler.gossip.GossipWindow;
@@ -31,7 +38,9 @@ import java.util.stream.Collectors;
  * The pool balancing itself, on one node: every gossip interval it measures the node's load,
  * sends it with the freshest news it has to a few random peers, and — every balancing interval
  * — plans which of its jobs should run elsewhere and has the {@link Mover} carry that out. It
- * learns nodes it was never configured with from the gossip that mentions them.
+ * learns nodes it was never configured with from the gossip that mentions them. While the host
+ * is reclaimed ({@link Reclaim}) it gossips that it takes no guests, and each round sends the
+ * guests it still has to the best other nodes ({@link Evacuator}), or home where none takes them.
  *
  * <p>One scheduled thread owns the gossip window, the address book and the meters; messages from
  * peers are handed to it, and sends never block it. Migrations run on the mover's thread.
@@ -52,6 +61,8 @@ public final class Balance implements AutoCloseable {
     private final Rebalancer rebalancer;
     private final MoveCosts costs;
     private final Mover mover;
+    private final Reclaim reclaim;
+    private final Evacuator evacuator;
     private final SplittableRandom random = new SplittableRandom();
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread t = new Thread(runnable, "ssi-balance");
@@ -59,6 +70,7 @@ public final class Balance implements AutoCloseable {
         return t;
     });
     private volatile NodeState latest;
+    private volatile HostMode mode = HostMode.OPEN;
     private long measuredAtNanos;
     private long balancedAtNanos = System.nanoTime();
 
@@ -74,13 +86,18 @@ public final class Balance implements AutoCloseable {
                 .ifPresent(address -> addresses.configured(self, address));
         double speed = config.cpuSpeed().orElseGet(CpuSpeed::calibrate);
         GuestPolicy d = GuestPolicy.defaults();
+        ReclaimRules r = d.reclaim();
+        ReclaimRules rules = new ReclaimRules(config.reclaim().ownerLoadThreshold(), r.inputIdleMillis(),
+                r.evacuateOnOwnerReturn(), r.evacuationDeadlineMillis());
         GuestPolicy policy = new GuestPolicy(d.niceLevel(), d.cpuWeight(), d.guestCpusWhileOwnerActive(),
-                d.memoryLimitBytes(), maxGuests, d.acceptedUsers(), d.acceptingNow(), d.reclaim());
+                d.memoryLimitBytes(), maxGuests, d.acceptedUsers(), d.acceptingNow(), rules);
         this.meter = new LoadMeter(self, Scope.named(config.loadScope()), speed, policy,
                 new JobMeter(speed, history::carried, job -> node.pinnedBecause(job).isPresent()));
         this.rebalancer = new Rebalancer(config.policy(), config.startPlacement());
         this.costs = new MoveCosts(config.linkBytesPerSecond());
         this.mover = new Mover(node, HISTORY, costs);
+        this.reclaim = new Reclaim(config.reclaim());
+        this.evacuator = new Evacuator(config.policy());
     }
 
     /**
@@ -106,7 +123,7 @@ public final class Balance implements AutoCloseable {
     /** What this node knows of every node, itself first, for {@code ssi nodes}. */
     public List<Map<String, Object>> nodes() {
         try {
-            return thread.submit(() -> NodesReport.rows(node, latest, measuredAtNanos, window, addresses,
+            return thread.submit(() -> NodesReport.rows(node, latest, mode, measuredAtNanos, window, addresses,
                     System.currentTimeMillis())).get(5, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot report the pool's load: " + e.getMessage(), e);
@@ -114,6 +131,48 @@ public final class Balance implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reporting the pool's load");
         }
+    }
+
+    /**
+     * {@code ssi drain}: reclaims this host now, whatever its owner does, and sends its guests
+     * away; {@code false} ({@code ssi undrain}) lets it take guests again once its owner is away.
+     */
+    public Map<String, Object> drain(boolean drain) {
+        reclaim.drain(drain);
+        thread.execute(this::round);
+        return Map.of("node", node.id().value(), "drained", drain);
+    }
+
+    /**
+     * On SIGTERM: reclaims the host and waits, at most {@code reclaim.stop-timeout}, until no
+     * guest runs here any more. Guests still here after that are left to their keepers.
+     */
+    public void evacuateBeforeStop() {
+        reclaim.stopping();
+        // Logging is shut down by now (java.util.logging resets at exit): what is said goes to stderr.
+        if (hasGuests()) {
+            System.err.println("ssid: stopping: sending the guests away first, for at most "
+                    + config.reclaim().stopTimeout().toSeconds() + " s");
+        }
+        thread.execute(this::round);
+        long deadline = System.nanoTime() + config.reclaim().stopTimeout().toNanos();
+        // A guest on its way out is not among the hosted: the mover being busy says it is still here.
+        while ((hasGuests() || mover.busy()) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (hasGuests()) {
+            System.err.println("ssid: stopping with guests still here, left to their keepers: " + node.hosted().stream()
+                    .filter(h -> !h.home().equals(node.id())).map(h -> h.job().value()).toList());
+        }
+    }
+
+    private boolean hasGuests() {
+        return node.hosted().stream().anyMatch(h -> !h.home().equals(node.id()));
     }
 
     /** Whether this node takes guests now, as its own latest measurement says (the offer it gossips). */
@@ -127,12 +186,20 @@ public final class Balance implements AutoCloseable {
             long now = System.currentTimeMillis();
             long startedNanos = System.nanoTime();
             NodeState state = meter.measure(node.hosted(), now);
+            mode = reclaim.mode(state.vector().ownerActive(), now);
+            if (mode == HostMode.RECLAIMING) {
+                state = closed(state);
+            }
             latest = state;
             measuredAtNanos = startedNanos;
             history.retain(node.hosted().stream().map(Node.Hosted::job).collect(Collectors.toSet()), startedNanos);
             window.updateSelf(state.vector(), now);
             for (GossipSend send : window.tick(now, random)) {
                 send(send);
+            }
+            if (mode == HostMode.RECLAIMING) {
+                evacuate(state, now);
+                return;
             }
             boolean due = startedNanos - balancedAtNanos >= config.interval().toNanos() || rebalancer.hasNewJobs(state);
             if (config.enabled() && due && !mover.busy() && mover.finishedAtNanos() < startedNanos) {
@@ -142,6 +209,39 @@ public final class Balance implements AutoCloseable {
         } catch (RuntimeException e) {
             // The next round tries again; a scheduled task that threw would never run again.
             LOG.log(System.Logger.Level.WARNING, "balancing round failed: " + e, e);
+        }
+    }
+
+    private static NodeState closed(NodeState state) {
+        LoadVector v = state.vector();
+        GuestOffer o = v.offer();
+        GuestOffer none = new GuestOffer(false, o.maxGuestJobs(), o.guestCpusWhileOwnerActive(),
+                o.guestMemoryLimitBytes(), o.acceptedUsers());
+        return new NodeState(new LoadVector(v.node(), v.cpus(), v.cpuSpeed(), v.homeJobs(), v.guestJobs(), v.ownerLoad(),
+                v.ownerActive(), v.freeMemoryBytes(), v.totalMemoryBytes(), none, v.health()), state.jobs());
+    }
+
+    private void evacuate(NodeState state, long now) {
+        if (mover.busy() || state.jobs().stream().noneMatch(state::isGuest)) {
+            return;
+        }
+        List<Rebalancer.Move> moves = new java.util.ArrayList<>();
+        for (EvacuationStep step : evacuator.plan(state, window.view(now), costs.current(), random)) {
+            JobInfo job = state.jobs().stream().filter(j -> j.id().equals(step.job())).findFirst().orElseThrow();
+            if (node.pinnedBecause(Ids.daemon(job.id())).isPresent()) {
+                continue;
+            }
+            // Freezing to disk is not built: a guest no other node takes goes home, which always takes it.
+            moves.add(step instanceof EvacuationStep.Move m ? new Rebalancer.Move(job, m.destination(), "evacuation")
+                    : new Rebalancer.Move(job, job.home(), "evacuation: no other node takes it, sent home"));
+        }
+        if (!moves.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "evacuating " + moves.stream()
+                    .map(move -> move.job().id() + " to " + move.destination()).collect(Collectors.joining(", ")));
+            for (Rebalancer.Move move : moves) {
+                window.noteDispatched(move.destination(), move.job());
+            }
+            mover.evacuate(moves);
         }
     }
 

@@ -45,16 +45,22 @@ import java.util.Set;
  *                          nodes are learned: listen's address, or where listen is a
  *                          wildcard this machine's first non-loopback IPv4 address
  * </pre>
- * Durations are written {@code 500ms}, {@code 2s} or {@code 1m}.
+ * and the reclaim keys of {@link ReclaimConfig}. Durations are written {@code 500ms}, {@code 2s} or {@code 1m}.
  */
 public record BalanceConfig(boolean enabled, Duration interval, boolean startPlacement, double linkBytesPerSecond,
         MigrationPolicy policy, GossipConfig gossip, String loadScope, OptionalDouble cpuSpeed,
-        Optional<InetSocketAddress> advertise) {
+        Optional<InetSocketAddress> advertise, ReclaimConfig reclaim) {
 
-    public static final Set<String> KEYS = Set.of("balance.enabled", "balance.interval", "balance.start-placement",
+    public static final Set<String> KEYS = union(ReclaimConfig.KEYS, Set.of("balance.enabled", "balance.interval", "balance.start-placement",
             "balance.link-rate", "balance.cpu-bound", "balance.gain-over-cost", "balance.min-speedup",
             "balance.min-residence", "balance.max-migrations", "gossip.interval", "gossip.fanout", "gossip.window",
-            "gossip.max-known", "gossip.suspect-after", "gossip.forget-after", "load.scope", "cpu.speed", "advertise");
+            "gossip.max-known", "gossip.suspect-after", "gossip.forget-after", "load.scope", "cpu.speed", "advertise"));
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
+    }
 
     /** Reads the keys above from {@code properties}; {@code listen} is where ssid listens for peers. */
     public static BalanceConfig read(Properties properties, InetSocketAddress listen) {
@@ -85,7 +91,7 @@ public record BalanceConfig(boolean enabled, Duration interval, boolean startPla
                 : OptionalDouble.of(s.number("cpu.speed", 1, 0.001, 1000));
         return new BalanceConfig(s.flag("balance.enabled", true), s.duration("balance.interval", "2s"),
                 s.flag("balance.start-placement", true), linkRate(s), policy, gossip, scope, cpuSpeed,
-                advertise(s, listen));
+                advertise(s, listen), ReclaimConfig.read(properties));
     }
 
     private static double linkRate(Settings s) {

@@ -54,10 +54,28 @@ final class Mover implements AutoCloseable {
      * directory, so two dumps of jobs started in the same directory fail (EEXIST).
      */
     void carryOut(List<Rebalancer.Move> moves) {
+        run(() -> moves.forEach(this::carryOut));
+    }
+
+    /**
+     * Carries out an evacuation's moves; a guest its destination does not take is sent home,
+     * since a job's home always takes it back.
+     */
+    void evacuate(List<Rebalancer.Move> moves) {
+        run(() -> {
+            for (Rebalancer.Move move : moves) {
+                if (!carryOut(move) && !move.destination().equals(move.job().home())) {
+                    carryOut(new Rebalancer.Move(move.job(), move.job().home(), "evacuation: sent home"));
+                }
+            }
+        });
+    }
+
+    private void run(Runnable moves) {
         busy = true;
         thread.execute(() -> {
             try {
-                moves.forEach(this::carryOut);
+                moves.run();
             } finally {
                 finishedAtNanos.set(System.nanoTime());
                 busy = false;
@@ -65,7 +83,8 @@ final class Mover implements AutoCloseable {
         });
     }
 
-    private void carryOut(Rebalancer.Move move) {
+    /** Whether the job moved. */
+    private boolean carryOut(Rebalancer.Move move) {
         var job = Ids.daemon(move.job().id());
         var destination = Ids.transport(move.destination());
         try {
@@ -80,9 +99,11 @@ final class Mover implements AutoCloseable {
                         LOG.log(System.Logger.Level.DEBUG, "cannot tell " + destination + " the history of " + job, failure);
                         return null;
                     });
+            return true;
         } catch (MigrationException | RuntimeException e) {
             LOG.log(System.Logger.Level.INFO, job + " stays on " + node.id() + " (" + move.why() + " to " + destination
                     + " not done): " + e.getMessage());
+            return false;
         }
     }
 

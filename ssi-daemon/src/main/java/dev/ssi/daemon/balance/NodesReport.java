@@ -1,6 +1,7 @@
 package dev.ssi.daemon.balance;
 
 import dev.ssi.daemon.Node;
+import dev.ssi.scheduler.HostMode;
 import dev.ssi.scheduler.LoadVector;
 import dev.ssi.scheduler.NodeId;
 import dev.ssi.scheduler.NodeState;
@@ -21,8 +22,8 @@ import java.util.Map;
 final class NodesReport {
     private NodesReport() {}
 
-    static List<Map<String, Object>> rows(Node node, NodeState latest, long measuredAtNanos, GossipWindow window,
-            AddressBook addresses, long nowMillis) {
+    static List<Map<String, Object>> rows(Node node, NodeState latest, HostMode mode, long measuredAtNanos,
+            GossipWindow window, AddressBook addresses, long nowMillis) {
         Map<NodeId, PeerInfo> heard = new HashMap<>();
         window.known(nowMillis).forEach(peer -> heard.put(peer.vector().node(), peer));
         Map<NodeId, MemberState> members = window.members(nowMillis);
@@ -36,6 +37,7 @@ final class NodesReport {
             if (self) {
                 describe(row, "self", latest == null ? null : latest.vector(),
                         latest == null ? null : (System.nanoTime() - measuredAtNanos) / 1_000_000);
+                row.put("mode", mode.name().toLowerCase(java.util.Locale.ROOT));
             } else if (heard.containsKey(id)) {
                 describe(row, members.get(id).name().toLowerCase(java.util.Locale.ROOT), heard.get(id).vector(),
                         heard.get(id).ageMillis());
@@ -72,9 +74,16 @@ final class NodesReport {
         row.put("owner_load", round(v.ownerLoad()));
         row.put("owner_active", v.ownerActive());
         row.put("accepting", v.offer().accepting());
+        row.put("mode", gossipedMode(v));
         row.put("guest_places", v.offer().maxGuestJobs());
         row.put("free_mb", v.freeMemoryBytes() >> 20);
         row.put("total_mb", v.totalMemoryBytes() >> 20);
+    }
+
+    /** A peer's mode as its gossip tells it: it says whether it takes guests and whether its owner is there. */
+    private static String gossipedMode(LoadVector v) {
+        HostMode mode = v.offer().accepting() ? HostMode.OPEN : v.ownerActive() ? HostMode.RECLAIMING : HostMode.CLOSED;
+        return mode.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private static double round(double value) {

@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 /** {@code ssi}: the pool's admin command. Each subcommand asks the local ssid over its control socket. */
 @Command(name = "ssi", mixinStandardHelpOptions = true, description = "Administers an ssi pool.",
         subcommands = {SsiCommand.Nodes.class, SsiCommand.Ps.class, SsiCommand.Migrate.class, SsiCommand.Home.class,
-                SsiCommand.Kill.class, PoolCommand.class, GuestCommand.class})
+                SsiCommand.Kill.class, SsiCommand.Drain.class, SsiCommand.Undrain.class, PoolCommand.class, GuestCommand.class})
 public final class SsiCommand implements Runnable {
     private static final List<String> MOVED_COLUMNS = List.of("job", "where", "total_ms", "frozen_ms", "image_bytes");
 
@@ -113,7 +113,7 @@ public final class SsiCommand implements Runnable {
         @Override
         int run() throws IOException {
             return common.print(common.ask(Type.NODES, new Payload()), List.of("node", "address", "state", "age_s", "cpus",
-                    "speed", "home_jobs", "guest_jobs", "owner_load", "accepting", "free_mb"));
+                    "speed", "home_jobs", "guest_jobs", "owner_load", "accepting", "mode", "free_mb"));
         }
     }
 
@@ -165,6 +165,23 @@ public final class SsiCommand implements Runnable {
         @Override
         int run() throws IOException {
             return common.print(common.ask(Type.KILL, new Payload().string(job)), List.of("job", "killed"));
+        }
+    }
+
+    @Command(name = "drain", description = "Takes this host back from guests: it takes no more, and sends those it "
+            + "has to other nodes (or home, where no node takes them). Jobs whose home is here stay.")
+    static final class Drain extends AdminCall {
+        @Override
+        int run() throws IOException {
+            return common.print(common.ask(Type.DRAIN, new Payload().u32(1)), List.of("node", "drained"));
+        }
+    }
+
+    @Command(name = "undrain", description = "Lets this host take guests again (once its owner is away).")
+    static final class Undrain extends AdminCall {
+        @Override
+        int run() throws IOException {
+            return common.print(common.ask(Type.DRAIN, new Payload().u32(0)), List.of("node", "drained"));
         }
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -22,28 +23,36 @@ public final class ControlServer implements AutoCloseable {
     private final Path socket;
     private final Node node;
     private final Supplier<List<Map<String, Object>>> nodes;
+    private final Function<Boolean, Map<String, Object>> drain;
 
-    private ControlServer(ServerSocketChannel server, Path socket, Node node, Supplier<List<Map<String, Object>>> nodes) {
+    private ControlServer(ServerSocketChannel server, Path socket, Node node, Supplier<List<Map<String, Object>>> nodes,
+            Function<Boolean, Map<String, Object>> drain) {
         this.server = server;
         this.socket = socket;
         this.node = node;
         this.nodes = nodes;
+        this.drain = drain;
     }
 
     /** A server whose {@code ssi nodes} lists the nodes {@code node} knows, without their load. */
     public static ControlServer start(Path socket, Node node) throws IOException {
-        return start(socket, node, node::nodes);
+        return start(socket, node, node::nodes, drain -> {
+            throw new IllegalStateException("node " + node.id() + " does not balance: it has no guests to send away");
+        });
     }
 
-    /** @param nodes what {@code ssi nodes} answers: the nodes known, each with what is known of its load */
-    public static ControlServer start(Path socket, Node node, Supplier<List<Map<String, Object>>> nodes)
-            throws IOException {
+    /**
+     * @param nodes what {@code ssi nodes} answers: the nodes known, each with what is known of its load
+     * @param drain {@code ssi drain} (true) and {@code ssi undrain} (false)
+     */
+    public static ControlServer start(Path socket, Node node, Supplier<List<Map<String, Object>>> nodes,
+            Function<Boolean, Map<String, Object>> drain) throws IOException {
         Files.createDirectories(socket.getParent());
         Files.deleteIfExists(socket);
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
-        ControlServer control = new ControlServer(server, socket, node, nodes);
+        ControlServer control = new ControlServer(server, socket, node, nodes, drain);
         Thread acceptor = new Thread(control::accept, "control-accept");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -55,7 +64,7 @@ public final class ControlServer implements AutoCloseable {
             try {
                 SocketChannel client = server.accept();
                 String user = client.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user().getName();
-                Thread session = new Thread(new ControlSession(client, node, nodes, user), "control-" + user);
+                Thread session = new Thread(new ControlSession(client, node, nodes, drain, user), "control-" + user);
                 session.setDaemon(true);
                 session.start();
             } catch (IOException e) {

@@ -17,6 +17,7 @@ import java.nio.channels.SocketChannel;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -30,12 +31,15 @@ final class ControlSession implements Runnable {
     private final SocketChannel channel;
     private final Node node;
     private final Supplier<List<Map<String, Object>>> nodes;
+    private final Function<Boolean, Map<String, Object>> drain;
     private final String user;
 
-    ControlSession(SocketChannel channel, Node node, Supplier<List<Map<String, Object>>> nodes, String user) {
+    ControlSession(SocketChannel channel, Node node, Supplier<List<Map<String, Object>>> nodes,
+            Function<Boolean, Map<String, Object>> drain, String user) {
         this.channel = channel;
         this.node = node;
         this.nodes = nodes;
+        this.drain = drain;
         this.user = user;
     }
 
@@ -66,6 +70,7 @@ final class ControlSession implements Runnable {
             case ATTACH -> serve(jobId(r.string()), r.u64(), in, out);
             case PS -> reply(out, jobs());
             case NODES -> reply(out, nodes.get());
+            case DRAIN -> reply(out, drain.apply(r.u32() != 0));
             case MIGRATE -> {
                 var moved = node.move(jobId(r.string()), NodeId.of(r.string()));
                 Map<String, Object> report = new LinkedHashMap<>();

@@ -81,6 +81,12 @@ final class BalancingPool implements AutoCloseable {
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 
+    /** {@code command} as a plain process on {@code host} (its namespace, its cgroup), not an ssi job: its owner's. */
+    Process onHost(String host, List<String> command) throws IOException {
+        return new ProcessBuilder(pool.commandIn(host, command)).directory(work.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
     /** The workstation's {@code ssi ps --json}. */
     JsonNode ps() throws IOException {
         return ask(ControlFrame.Type.PS);
@@ -98,9 +104,14 @@ final class BalancingPool implements AutoCloseable {
     }
 
     private JsonNode ask(ControlFrame.Type type) throws IOException {
+        return ask(LocalPool.WORKSTATION, type, new ControlFrame.Payload());
+    }
+
+    /** Asks the ssid of {@code node} ("ws", "h1", ...) over its control socket, as {@code ssi} does. */
+    JsonNode ask(String node, ControlFrame.Type type, ControlFrame.Payload request) throws IOException {
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            channel.connect(UnixDomainSocketAddress.of(socket()));
-            ControlFrame.of(type, new ControlFrame.Payload()).writeTo(new DataOutputStream(Channels.newOutputStream(channel)));
+            channel.connect(UnixDomainSocketAddress.of(PoolDaemons.node(pool, node).socket()));
+            ControlFrame.of(type, request).writeTo(new DataOutputStream(Channels.newOutputStream(channel)));
             ControlFrame answer = ControlFrame.read(new DataInputStream(Channels.newInputStream(channel)));
             if (answer == null || answer.type() != ControlFrame.Type.REPLY) {
                 throw new IOException("ssid did not answer " + type + ": " + (answer == null ? "closed" : answer.reader().string()));
