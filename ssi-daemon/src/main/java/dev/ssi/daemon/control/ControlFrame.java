@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * One frame of the control protocol between ssid and its local clients (ssi-run, ssi) over a
  * Unix socket: a big-endian u32 length of what follows, a type byte, and the payload. Strings
- * are a u32 length and UTF-8 bytes. ssi-run speaks the frames it needs (native/src/main/c/ssi-run.c, its enum of frame types).
+ * are a u32 length and UTF-8 bytes. ssi-run speaks the frames it needs (the enum of frame
+ * types in native/src/main/c/ssi-run.c).
  */
 public record ControlFrame(Type type, byte[] payload) {
     /** Large enough for any argv and environment; a longer frame is malformed. */
