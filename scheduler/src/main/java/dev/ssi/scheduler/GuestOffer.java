@@ -23,6 +23,11 @@ public record GuestOffer(boolean accepting, int maxGuestJobs, double guestCpusWh
         acceptedUsers = Set.copyOf(Objects.requireNonNull(acceptedUsers, "acceptedUsers"));
     }
 
+    /** The same terms, taking no guests now (the host is reclaimed). */
+    public GuestOffer closed() {
+        return new GuestOffer(false, maxGuestJobs, guestCpusWhileOwnerActive, guestMemoryLimitBytes, acceptedUsers);
+    }
+
     public boolean acceptsUser(String user) {
         return acceptedUsers.isEmpty() || acceptedUsers.contains(user);
     }

@@ -47,4 +47,10 @@ public record LoadVector(NodeId node, double cpus, double cpuSpeed, int homeJobs
         return new LoadVector(node, cpus, cpuSpeed, homeJobs + jobs, guestJobs, ownerLoad,
                 ownerActive, freeMemoryBytes - memoryBytes, totalMemoryBytes, offer, health);
     }
+
+    /** The same measurement with another offer. */
+    public LoadVector withOffer(GuestOffer other) {
+        return new LoadVector(node, cpus, cpuSpeed, homeJobs, guestJobs, ownerLoad, ownerActive, freeMemoryBytes,
+                totalMemoryBytes, other, health);
+    }
 }

@@ -11,11 +11,9 @@ import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.migration.PeerProtocol;
 import dev.ssi.scheduler.EvacuationStep;
 import dev.ssi.scheduler.Evacuator;
-import dev.ssi.scheduler.GuestOffer;
 import dev.ssi.scheduler.GuestPolicy;
 import dev.ssi.scheduler.HostMode;
 import dev.ssi.scheduler.JobInfo;
-import dev.ssi.scheduler.LoadVector;
 import dev.ssi.scheduler.NodeId;
 import dev.ssi.scheduler.NodeState;
 import dev.ssi.scheduler.ReclaimRules;
@@ -24,6 +22,7 @@ import dev.ssi.scheduler.gossip.GossipSend;
 import dev.ssi.scheduler.gossip.GossipWindow;
 import dev.ssi.transport.MessageType;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -188,7 +187,7 @@ public final class Balance implements AutoCloseable {
             NodeState state = meter.measure(node.hosted(), now);
             mode = reclaim.mode(state.vector().ownerActive(), now);
             if (mode == HostMode.RECLAIMING) {
-                state = closed(state);
+                state = new NodeState(state.vector().withOffer(state.vector().offer().closed()), state.jobs());
             }
             latest = state;
             measuredAtNanos = startedNanos;
@@ -212,20 +211,11 @@ public final class Balance implements AutoCloseable {
         }
     }
 
-    private static NodeState closed(NodeState state) {
-        LoadVector v = state.vector();
-        GuestOffer o = v.offer();
-        GuestOffer none = new GuestOffer(false, o.maxGuestJobs(), o.guestCpusWhileOwnerActive(),
-                o.guestMemoryLimitBytes(), o.acceptedUsers());
-        return new NodeState(new LoadVector(v.node(), v.cpus(), v.cpuSpeed(), v.homeJobs(), v.guestJobs(), v.ownerLoad(),
-                v.ownerActive(), v.freeMemoryBytes(), v.totalMemoryBytes(), none, v.health()), state.jobs());
-    }
-
     private void evacuate(NodeState state, long now) {
         if (mover.busy() || state.jobs().stream().noneMatch(state::isGuest)) {
             return;
         }
-        List<Rebalancer.Move> moves = new java.util.ArrayList<>();
+        List<Rebalancer.Move> moves = new ArrayList<>();
         for (EvacuationStep step : evacuator.plan(state, window.view(now), costs.current(), random)) {
             JobInfo job = state.jobs().stream().filter(j -> j.id().equals(step.job())).findFirst().orElseThrow();
             if (node.pinnedBecause(Ids.daemon(job.id())).isPresent()) {

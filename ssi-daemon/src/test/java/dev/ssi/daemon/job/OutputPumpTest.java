@@ -61,6 +61,21 @@ class OutputPumpTest {
     }
 
     @Test
+    void aSpoolThatCannotBeMadeCostsCrashSafetyButNoOutput() throws Exception {
+        {
+            Pipe pipe = Pipe.open();
+            write(pipe, "still here\n");
+            pipe.closeWriteEnd();
+
+            Collected out = pump(pipe, dir.resolve("no-such-directory").resolve("spool"), new OutputCursor(3, 0));
+
+            assertEquals("still here\n", out.text());
+            assertEquals(List.of(3L), out.seqs);
+            assertEquals(4L, out.end.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void outputLargerThanAChunkArrivesWholeAndInOrder() throws Exception {
         byte[] big = new byte[1 << 20];
         for (int i = 0; i < big.length; i++) {
