@@ -45,18 +45,16 @@ class CrashRecoveryTest {
     void aCrashAtAnyStepOfAMigrationLeavesTheJobRunningExactlyOnce(String nodeAndPoint) throws Exception {
         String crashing = nodeAndPoint.split(":")[0];
         String point = nodeAndPoint.split(":")[1];
-        Process run = system.pool().ssiRun(system.work(), List.of("sh", "-c", JOB));
-        BufferedReader out = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder seen = new StringBuilder();
-        readLines(out, seen, 20);
+        WatchedJob run = new WatchedJob();
+        run.read(20);
         String job = system.pool().awaitJob();
         system.pool().migrate(job, "h1");
-        readLines(out, seen, 20);
+        run.read(20);
 
         PoolNode node = PoolDaemons.node(system.pool().local(), crashing);
         PoolDaemons.kill(node);
         PoolDaemons.restart(system.pool().local(), crashing, Map.of("SSI_CRASH_AT", point));
-        readLines(out, seen, 20);
+        run.read(20);
         try {
             system.pool().migrate(job, "h2");
         } catch (IOException refusedOrCutOff) {
@@ -64,76 +62,50 @@ class CrashRecoveryTest {
         }
         awaitDeath(node, point);
         PoolDaemons.restart(system.pool().local(), crashing, Map.of());
-        readLines(out, seen, 20);
+        run.read(20);
 
-        Files.createFile(system.work().resolve("STOP"));
-        for (String line; (line = out.readLine()) != null; ) {
-            seen.append(line).append('\n');
-        }
-        assertEquals(0, run.waitFor(), "the job's exit status came home");
-        int last = seen.toString().split("\n").length;
-        assertEquals(numbers(last), seen.toString(), "every line once, in order");
-        assertEquals(numbers(last), Files.readString(system.work().resolve("numbers.log")),
-                "one copy of the job ran: no number written twice");
+        run.stopAndCheckEveryLineCameOnceFromOneCopy();
         assertNoCopyLeft();
     }
 
     @Test
     void aHostsSsidKilledAndRestartedTakesItsJobOverAgain() throws Exception {
-        Process run = system.pool().ssiRun(system.work(), List.of("sh", "-c", JOB));
-        BufferedReader out = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder seen = new StringBuilder();
-        readLines(out, seen, 20);
+        WatchedJob run = new WatchedJob();
+        run.read(20);
         String job = system.pool().awaitJob();
         system.pool().migrate(job, "h1");
-        readLines(out, seen, 20);
+        run.read(20);
 
         PoolNode h1 = PoolDaemons.node(system.pool().local(), "h1");
         PoolDaemons.kill(h1);
         Thread.sleep(300); // The job writes on while nobody reads its pipe; the keeper holds it open.
         PoolDaemons.restart(system.pool().local(), "h1", Map.of());
-        readLines(out, seen, 20);
+        run.read(20);
         system.pool().migrate(job, "h2");
-        readLines(out, seen, 20);
+        run.read(20);
 
-        Files.createFile(system.work().resolve("STOP"));
-        for (String line; (line = out.readLine()) != null; ) {
-            seen.append(line).append('\n');
-        }
-        assertEquals(0, run.waitFor());
-        int last = seen.toString().split("\n").length;
-        assertEquals(numbers(last), seen.toString());
-        assertEquals(numbers(last), Files.readString(system.work().resolve("numbers.log")));
+        run.stopAndCheckEveryLineCameOnceFromOneCopy();
     }
 
     @ParameterizedTest(name = "the job on {0}")
     @ValueSource(strings = {"ws", "h1"})
     void aHomeSsidKilledAndRestartedGivesItsSsiRunTheRestOfTheJob(String where) throws Exception {
-        Process run = system.pool().ssiRun(system.work(), List.of("sh", "-c", JOB));
-        BufferedReader out = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder seen = new StringBuilder();
-        readLines(out, seen, 20);
+        WatchedJob run = new WatchedJob();
+        run.read(20);
         String job = system.pool().awaitJob();
         if (!where.equals("ws")) {
             system.pool().migrate(job, where);
         }
-        readLines(out, seen, 20);
+        run.read(20);
 
         PoolNode ws = PoolDaemons.node(system.pool().local(), "ws");
         PoolDaemons.kill(ws);
         Thread.sleep(300); // ssi-run waits for its home to come back; the job runs on.
         PoolDaemons.restart(system.pool().local(), "ws", Map.of());
-        readLines(out, seen, 20);
+        run.read(20);
         assertEquals(where, system.pool().whereRuns(job));
 
-        Files.createFile(system.work().resolve("STOP"));
-        for (String line; (line = out.readLine()) != null; ) {
-            seen.append(line).append('\n');
-        }
-        assertEquals(0, run.waitFor(), "the job's exit status came home to the ssi-run that attached again");
-        int last = seen.toString().split("\n").length;
-        assertEquals(numbers(last), seen.toString(), "every line once, in order");
-        assertEquals(numbers(last), Files.readString(system.work().resolve("numbers.log")));
+        run.stopAndCheckEveryLineCameOnceFromOneCopy();
     }
 
     /** The crash point must have been reached: the ssid is gone, by its own SIGKILL. */
@@ -160,11 +132,36 @@ class CrashRecoveryTest {
         }
     }
 
-    private static void readLines(BufferedReader out, StringBuilder seen, int lines) throws IOException {
-        for (int i = 0; i < lines; i++) {
-            String line = out.readLine();
-            assertTrue(line != null, "the job's output ended early, after: " + seen);
-            seen.append(line).append('\n');
+    /** The numbered-lines job, started with the real ssi-run on the workstation, its output read as it comes. */
+    private final class WatchedJob {
+        private final Process run;
+        private final BufferedReader out;
+        private final StringBuilder seen = new StringBuilder();
+
+        WatchedJob() throws IOException {
+            run = system.pool().ssiRun(system.work(), List.of("sh", "-c", JOB));
+            out = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
+        }
+
+        void read(int lines) throws IOException {
+            for (int i = 0; i < lines; i++) {
+                String line = out.readLine();
+                assertTrue(line != null, "the job's output ended early, after: " + seen);
+                seen.append(line).append('\n');
+            }
+        }
+
+        /** Tells the job to stop, reads the rest of its output, and checks what came home and what ran. */
+        void stopAndCheckEveryLineCameOnceFromOneCopy() throws Exception {
+            Files.createFile(system.work().resolve("STOP"));
+            for (String line; (line = out.readLine()) != null; ) {
+                seen.append(line).append('\n');
+            }
+            assertEquals(0, run.waitFor(), "the job's exit status came home to ssi-run");
+            int last = seen.toString().split("\n").length;
+            assertEquals(numbers(last), seen.toString(), "every line once, in order");
+            assertEquals(numbers(last), Files.readString(system.work().resolve("numbers.log")),
+                    "one copy of the job ran: no number written twice");
         }
     }
 

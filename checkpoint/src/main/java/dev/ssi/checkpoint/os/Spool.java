@@ -104,6 +104,7 @@ public final class Spool implements AutoCloseable {
             if (e.getErrorCode() != EOPNOTSUPP) {
                 throw new OsException("fallocate (punch hole)", e);
             }
+            // A file system without hole punching: the spool keeps its bytes until it is deleted.
             released = Long.MAX_VALUE;
         }
     }
