@@ -18,10 +18,20 @@ final class Destinations {
     }
 
     private final MigrationPolicy policy;
+    private final boolean homeMustBeOpen;
     private final Map<NodeId, LoadVector> planned = new LinkedHashMap<>();
 
     Destinations(NodeId self, PoolView view, MigrationPolicy policy) {
+        this(self, view, policy, false);
+    }
+
+    /**
+     * @param homeMustBeOpen a job goes back to its home only while the home takes guests: an
+     *                       evacuated job does not land on a home its own owner is reclaiming
+     */
+    Destinations(NodeId self, PoolView view, MigrationPolicy policy, boolean homeMustBeOpen) {
         this.policy = policy;
+        this.homeMustBeOpen = homeMustBeOpen;
         for (PeerInfo peer : view.peers()) {
             NodeId node = peer.vector().node();
             if (!node.equals(self) && peer.ageMillis() <= policy.maxInfoAgeMillis()) {
@@ -77,7 +87,9 @@ final class Destinations {
             return false;
         }
         boolean returningHome = job.home().equals(peer.node());
-        return returningHome
-                || peer.freeMemoryBytes() - job.memoryBytes() >= policy.lowWatermarkBytes(peer);
+        if (returningHome) {
+            return !homeMustBeOpen || peer.offer().accepting();
+        }
+        return peer.freeMemoryBytes() - job.memoryBytes() >= policy.lowWatermarkBytes(peer);
     }
 }

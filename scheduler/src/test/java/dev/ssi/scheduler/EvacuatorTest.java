@@ -9,6 +9,7 @@ import static dev.ssi.scheduler.Fixtures.node;
 import static dev.ssi.scheduler.Fixtures.state;
 import static dev.ssi.scheduler.Fixtures.view;
 import static dev.ssi.scheduler.Fixtures.withOffer;
+import static dev.ssi.scheduler.Fixtures.workstation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
@@ -46,5 +47,27 @@ class EvacuatorTest {
         assertEquals(List.of(new EvacuationStep.Move(new JobId("g1"), node("h")),
                 new EvacuationStep.Move(new JobId("g2"), node("h")),
                 new EvacuationStep.Freeze(new JobId("g3"))), steps);
+    }
+
+    @Test
+    void aGuestGoesBackToItsHomeOnlyWhileTheHomeTakesGuests() {
+        NodeState self = state(reclaimed, job("g1", "w", 500, MIB));
+        LoadVector openHome = withOffer(workstation("w", 4, 0), Fixtures.open(4));
+        assertEquals(List.of(new EvacuationStep.Move(new JobId("g1"), node("w"))), plan(self, view(openHome)));
+        assertEquals(List.of(new EvacuationStep.Freeze(new JobId("g1"))), plan(self, view(workstation("w", 4, 0))),
+                "a home reclaimed by its own owner keeps the job frozen");
+    }
+
+    @Test
+    void aFrozenJobThawsAtItsHomeWhenTheHomeTakesGuestsElseWhereANodeTakesIt() {
+        JobInfo frozen = job("g1", "w", 500, MIB);
+        LoadVector closedHome = workstation("w", 4, 0);
+        LoadVector openHome = withOffer(closedHome, Fixtures.open(4));
+        var random = new SplittableRandom(5);
+        var lan = TransferCost.lanDefaults();
+        assertEquals(java.util.Optional.of(node("w")), evacuator.thawAt(frozen, openHome, view(host("h", 4, 1, 0)), lan, random));
+        assertEquals(java.util.Optional.of(node("h")), evacuator.thawAt(frozen, closedHome, view(host("h", 4, 1, 0)), lan, random));
+        assertEquals(java.util.Optional.empty(), evacuator.thawAt(frozen, closedHome,
+                view(withOffer(host("h", 4, 1, 0), closed())), lan, random), "no node takes it: it stays frozen");
     }
 }

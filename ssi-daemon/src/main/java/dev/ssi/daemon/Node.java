@@ -20,6 +20,7 @@ import dev.ssi.daemon.journal.JournalEntries.HomeDone;
 import dev.ssi.daemon.journal.JournalEntries.Submitted;
 import dev.ssi.daemon.journal.JournalState;
 import dev.ssi.daemon.migration.Committer;
+import dev.ssi.daemon.migration.FrozenJobs;
 import dev.ssi.daemon.migration.MigrationException;
 import dev.ssi.daemon.migration.MigrationSource;
 import dev.ssi.daemon.migration.MigrationTarget;
@@ -84,6 +85,7 @@ public final class Node implements AutoCloseable {
     private final Committer committer;
     private final MigrationSource source;
     private final MigrationTarget target;
+    private final FrozenJobs frozen;
     private final int maxGuests;
     private volatile Predicate<JobId> admitsGuest = job -> true;
 
@@ -102,8 +104,11 @@ public final class Node implements AutoCloseable {
         this.committer = new Committer(outgoings, timer, this::call);
         this.source = new MigrationSource(criu, state.resolve("outgoing"), criu.fingerprint().cpuinfoImage(), outgoings,
                 committer);
+        this.frozen = new FrozenJobs(transport.id(), state.resolve("frozen"), journal, criu, hosted);
+        frozen.onFrozen((job, epoch) -> java.util.Optional.ofNullable(homed.get(job))
+                .ifPresent(home -> home.arrived(id(), epoch, Instant.now())));
         this.target = new MigrationTarget(criu, state.resolve("incoming"), work, new MigrationTarget.Context(journal,
-                keeper, this::hasRoomFor, this::runsInEpoch, this::arrived, this::call));
+                keeper, this::hasRoomFor, this::runsInEpoch, this::arrived, this::call, frozen));
         target.register(transport);
         registerHomeSide();
         transport.onCall(PeerProtocol.MOVE, (from, m) -> CompletableFuture.supplyAsync(() -> {
@@ -202,6 +207,7 @@ public final class Node implements AutoCloseable {
             timer.schedule(() -> hangUpIfUnattended(job), REATTACH_WINDOW.toSeconds(), TimeUnit.SECONDS);
         });
         new Recovery(hosted, outgoings, committer, target, keeper, this::call).run(replayed);
+        frozen.recover(replayed);
         timer.scheduleWithFixedDelay(this::tick, TIMER_PERIOD_MILLIS, TIMER_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -324,6 +330,17 @@ public final class Node implements AutoCloseable {
     /** Moves a job whose home is here to {@code destination}, asking the node it runs on if that is not here. */
     public Moved move(JobId job, NodeId destination) throws MigrationException {
         HomeJob home = homeJob(job);
+        if (frozen.holds(job)) {
+            try {
+                thaw(job);
+            } catch (IOException e) {
+                throw new MigrationException(e.getMessage(), e);
+            }
+            if (destination.equals(id())) {
+                return Moved.newBuilder().setJob(job.value()).setDestination(id().value()).setEpoch(home.migrations())
+                        .build();
+            }
+        }
         Moved moved = moveFrom(home.where(), job, destination);
         home.arrived(NodeId.of(moved.getDestination()), moved.getEpoch(), Instant.now());
         return moved;
@@ -364,6 +381,7 @@ public final class Node implements AutoCloseable {
      * the job in mid-migration is lost.
      */
     public void signal(JobId job, int signal) throws IOException {
+        thawIfFrozen(job);
         NodeId where = homeJob(job).where();
         if (where.equals(id())) {
             signalHere(job, signal);
@@ -407,7 +425,49 @@ public final class Node implements AutoCloseable {
     }
 
     private boolean runsInEpoch(JobId job, int epoch) {
-        return hosted.get(job).filter(j -> j.epoch() == epoch).isPresent();
+        return hosted.get(job).filter(j -> j.epoch() == epoch).isPresent() || frozen.holds(job, epoch);
+    }
+
+    /** The jobs whose home is here kept frozen here, until a node has room for them. */
+    public List<FrozenJobs.FrozenJob> frozen() {
+        return frozen.all();
+    }
+
+    /** Whether {@code job}, whose home is here, is kept frozen here. */
+    public boolean isFrozen(JobId job) {
+        return frozen.holds(job);
+    }
+
+    /**
+     * Restores a job frozen here: it runs here from now on (and may be moved on). On failure it
+     * stays frozen and the error says why.
+     */
+    public void thaw(JobId job) throws IOException {
+        try {
+            frozen.thaw(job);
+        } catch (CriuException e) {
+            throw new IOException("cannot thaw " + job + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A user's signal or move meets a frozen job running again first. */
+    private void thawIfFrozen(JobId job) throws IOException {
+        if (frozen.holds(job)) {
+            thaw(job);
+        }
+    }
+
+    /**
+     * Sends a guest running here to its home to be kept frozen there (no node takes it); on
+     * failure it runs on here and the error says why.
+     */
+    public Moved freezeAtHome(JobId job) throws MigrationException {
+        HostedJob hostedJob = hosted.get(job)
+                .orElseThrow(() -> new MigrationException("no job " + job + " runs on " + id()));
+        if (hostedJob.home().equals(id())) {
+            throw new MigrationException(job + " is at home here; only guests are frozen");
+        }
+        return leave(hostedJob, hostedJob.home(), true);
     }
 
     /** Moves a job running here to {@code destination}; on failure it runs on here and the error says why. */
@@ -417,6 +477,11 @@ public final class Node implements AutoCloseable {
         if (destination.equals(id())) {
             throw new MigrationException(job + " already runs on " + destination);
         }
+        return leave(hostedJob, destination, false);
+    }
+
+    private Moved leave(HostedJob hostedJob, NodeId destination, boolean freeze) throws MigrationException {
+        JobId job = hostedJob.id();
         var pinned = hostedJob.running().pinnedBecause();
         if (pinned.isPresent()) {
             throw new MigrationException(job + " is pinned to " + id() + ": it " + pinned.get());
@@ -426,13 +491,13 @@ public final class Node implements AutoCloseable {
         }
         try {
             try {
-                return source.migrate(hostedJob, connect(destination));
+                return source.migrate(hostedJob, connect(destination), freeze);
             } catch (MigrationException e) {
                 if (!PeerGoneException.isNeverSent(e)) {
                     throw e;
                 }
                 // The connection was found dead before the offer left (the destination restarted): once more, anew.
-                return source.migrate(hostedJob, connect(destination));
+                return source.migrate(hostedJob, connect(destination), freeze);
             }
         } catch (MigrationException e) {
             hosted.putBack(hostedJob);

@@ -8,6 +8,7 @@ import dev.ssi.daemon.balance.load.JobMeter;
 import dev.ssi.daemon.balance.load.LoadMeter;
 import dev.ssi.daemon.balance.load.Scope;
 import dev.ssi.daemon.job.JobId;
+import dev.ssi.daemon.migration.FrozenJobs;
 import dev.ssi.daemon.migration.PeerProtocol;
 import dev.ssi.scheduler.EvacuationStep;
 import dev.ssi.scheduler.Evacuator;
@@ -39,7 +40,9 @@ import java.util.stream.Collectors;
  * — plans which of its jobs should run elsewhere and has the {@link Mover} carry that out. It
  * learns nodes it was never configured with from the gossip that mentions them. While the host
  * is reclaimed ({@link Reclaim}) it gossips that it takes no guests, and each round sends the
- * guests it still has to the best other nodes ({@link Evacuator}), or home where none takes them.
+ * guests it still has to the best other nodes ({@link Evacuator}); what none takes, or what is
+ * still here at the deadline, goes to its home to be kept frozen there. As a home, it thaws its
+ * frozen jobs once a node (itself first) takes them.
  *
  * <p>One scheduled thread owns the gossip window, the address book and the meters; messages from
  * peers are handed to it, and sends never block it. Migrations run on the mover's thread.
@@ -87,7 +90,7 @@ public final class Balance implements AutoCloseable {
         GuestPolicy d = GuestPolicy.defaults();
         ReclaimRules r = d.reclaim();
         ReclaimRules rules = new ReclaimRules(config.reclaim().ownerLoadThreshold(), r.inputIdleMillis(),
-                r.evacuateOnOwnerReturn(), r.evacuationDeadlineMillis());
+                r.evacuateOnOwnerReturn(), config.reclaim().deadline().toMillis());
         GuestPolicy policy = new GuestPolicy(d.niceLevel(), d.cpuWeight(), d.guestCpusWhileOwnerActive(),
                 d.memoryLimitBytes(), maxGuests, d.acceptedUsers(), d.acceptingNow(), rules);
         this.meter = new LoadMeter(self, Scope.named(config.loadScope()), speed, policy,
@@ -196,6 +199,9 @@ public final class Balance implements AutoCloseable {
             for (GossipSend send : window.tick(now, random)) {
                 send(send);
             }
+            if (!mover.busy() && !node.frozen().isEmpty()) {
+                thaw(state, now);
+            }
             if (mode == HostMode.RECLAIMING) {
                 evacuate(state, now);
                 return;
@@ -216,22 +222,50 @@ public final class Balance implements AutoCloseable {
             return;
         }
         List<Rebalancer.Move> moves = new ArrayList<>();
+        List<JobInfo> toFreeze = new ArrayList<>();
         for (EvacuationStep step : evacuator.plan(state, window.view(now), costs.current(), random)) {
             JobInfo job = state.jobs().stream().filter(j -> j.id().equals(step.job())).findFirst().orElseThrow();
             if (node.pinnedBecause(Ids.daemon(job.id())).isPresent()) {
                 continue;
             }
-            // Freezing to disk is not built: a guest no other node takes goes home, which always takes it.
-            moves.add(step instanceof EvacuationStep.Move m ? new Rebalancer.Move(job, m.destination(), "evacuation")
-                    : new Rebalancer.Move(job, job.home(), "evacuation: no other node takes it, sent home"));
-        }
-        if (!moves.isEmpty()) {
-            LOG.log(System.Logger.Level.INFO, "evacuating " + moves.stream()
-                    .map(move -> move.job().id() + " to " + move.destination()).collect(Collectors.joining(", ")));
-            for (Rebalancer.Move move : moves) {
-                window.noteDispatched(move.destination(), move.job());
+            if (step instanceof EvacuationStep.Move m) {
+                moves.add(new Rebalancer.Move(job, m.destination(), "evacuation"));
+                window.noteDispatched(m.destination(), job);
+            } else {
+                toFreeze.add(job);
             }
-            mover.evacuate(moves);
+        }
+        if (!moves.isEmpty() || !toFreeze.isEmpty()) {
+            List<String> plan = new ArrayList<>();
+            moves.forEach(move -> plan.add(move.job().id() + " to " + move.destination()));
+            toFreeze.forEach(job -> plan.add(job.id() + " frozen at " + job.home()));
+            LOG.log(System.Logger.Level.INFO, "evacuating " + String.join(", ", plan));
+            mover.evacuate(moves, toFreeze, reclaim.evacuationDeadlineMillis());
+        }
+    }
+
+    /** Thaws the oldest job frozen here, its home, once a node — this one first — takes it. */
+    private void thaw(NodeState state, long now) {
+        for (FrozenJobs.FrozenJob frozen : node.frozen()) {
+            JobInfo job = new JobInfo(Ids.scheduler(frozen.job()), userOf(frozen.job()), self, false,
+                    history.carried(frozen.job()), 1.0, frozen.imageBytes(), frozen.epoch(), now);
+            var where = evacuator.thawAt(job, state.vector(), window.view(now), costs.current(), random);
+            if (where.isPresent()) {
+                LOG.log(System.Logger.Level.INFO, "thawing " + frozen.job() + " for " + where.get());
+                if (!where.get().equals(self)) {
+                    window.noteDispatched(where.get(), job);
+                }
+                mover.thaw(job, where.get());
+                return;
+            }
+        }
+    }
+
+    private String userOf(dev.ssi.daemon.job.JobId job) {
+        try {
+            return node.homeJob(job).user();
+        } catch (IllegalArgumentException e) {
+            return "";
         }
     }
 

@@ -4,7 +4,10 @@ import dev.ssi.daemon.Node;
 import dev.ssi.daemon.balance.BalanceMessages.History;
 import dev.ssi.daemon.migration.MigrationException;
 import dev.ssi.daemon.migration.PeerMessages.Moved;
+import dev.ssi.scheduler.JobInfo;
+import dev.ssi.scheduler.NodeId;
 import dev.ssi.transport.MessageType;
+import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -13,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Carries out a round's moves one after the other, on a thread of its own (a migration takes
- * seconds). Each is offered to its destination, whose admission has the last word: a refusal,
+ * seconds), and likewise an evacuation's freezes and a thaw. Each is offered to its destination, whose admission has the last word: a refusal,
  * or any other failure before the commit, leaves the job running here, and is logged. After a
  * move, the destination is told how much work the job had done and what the move cost, and
  * the cost is learnt here too.
@@ -58,17 +61,48 @@ final class Mover implements AutoCloseable {
     }
 
     /**
-     * Carries out an evacuation's moves; a guest its destination does not take is sent home,
-     * since a job's home always takes it back.
+     * Carries out an evacuation: each move in turn while the deadline ({@code System.currentTimeMillis()})
+     * has not passed; a guest its destination does not take, every guest still here after the
+     * deadline, and each of {@code toFreeze} are sent to their homes to be kept frozen there.
      */
-    void evacuate(List<Rebalancer.Move> moves) {
+    void evacuate(List<Rebalancer.Move> moves, List<JobInfo> toFreeze, long deadlineMillis) {
         run(() -> {
             for (Rebalancer.Move move : moves) {
-                if (!carryOut(move) && !move.destination().equals(move.job().home())) {
-                    carryOut(new Rebalancer.Move(move.job(), move.job().home(), "evacuation: sent home"));
+                if (System.currentTimeMillis() < deadlineMillis && carryOut(move)) {
+                    continue;
                 }
+                freeze(move.job());
+            }
+            toFreeze.forEach(this::freeze);
+        });
+    }
+
+    /** Thaws a job frozen here, its home, and sends it on to {@code destination} unless that is here. */
+    void thaw(JobInfo frozen, NodeId destination) {
+        run(() -> {
+            var job = Ids.daemon(frozen.id());
+            try {
+                node.thaw(job);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, job + " stays frozen: " + e.getMessage());
+                return;
+            }
+            if (!Ids.transport(destination).equals(node.id())) {
+                carryOut(new Rebalancer.Move(frozen, destination, "thawed: room there"));
             }
         });
+    }
+
+    private void freeze(JobInfo guest) {
+        var job = Ids.daemon(guest.id());
+        try {
+            Moved moved = node.freezeAtHome(job);
+            LOG.log(System.Logger.Level.INFO, String.format("froze %s at its home %s: %d bytes of images",
+                    job, moved.getDestination(), moved.getImageBytes()));
+        } catch (MigrationException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, job + " stays on " + node.id() + ", running (its home does not keep it"
+                    + " frozen now): " + e.getMessage());
+        }
     }
 
     private void run(Runnable moves) {

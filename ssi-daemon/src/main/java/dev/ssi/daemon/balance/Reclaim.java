@@ -13,6 +13,7 @@ final class Reclaim {
     private volatile boolean stopping;
     private long ownerSeenAtMillis;
     private boolean ownerSeen;
+    private long reclaimedSinceMillis = -1;
 
     Reclaim(ReclaimConfig config) {
         this.config = config;
@@ -33,6 +34,17 @@ final class Reclaim {
             ownerSeenAtMillis = nowMillis;
         }
         boolean ownerHere = ownerSeen && nowMillis - ownerSeenAtMillis < config.idleAfter().toMillis();
-        return drained || stopping || ownerHere ? HostMode.RECLAIMING : HostMode.OPEN;
+        boolean reclaimed = drained || stopping || ownerHere;
+        if (!reclaimed) {
+            reclaimedSinceMillis = -1;
+        } else if (reclaimedSinceMillis < 0) {
+            reclaimedSinceMillis = nowMillis;
+        }
+        return reclaimed ? HostMode.RECLAIMING : HostMode.OPEN;
+    }
+
+    /** Until when guests may leave for other nodes, while reclaimed: {@code reclaim.deadline} after it began. */
+    long evacuationDeadlineMillis() {
+        return reclaimedSinceMillis < 0 ? Long.MAX_VALUE : reclaimedSinceMillis + config.deadline().toMillis();
     }
 }

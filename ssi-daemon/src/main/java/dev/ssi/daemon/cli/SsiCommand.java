@@ -122,7 +122,7 @@ public final class SsiCommand implements Runnable {
         @Override
         int run() throws IOException {
             return common.print(common.ask(Type.PS, new Payload()),
-                    List.of("job", "user", "where", "since", "migrations", "pinned", "command"));
+                    List.of("job", "user", "where", "state", "since", "migrations", "pinned", "command"));
         }
     }
 

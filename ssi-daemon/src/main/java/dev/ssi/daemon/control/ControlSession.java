@@ -147,6 +147,7 @@ final class ControlSession implements Runnable {
         m.put("user", j.user());
         m.put("command", String.join(" ", j.argv()));
         m.put("where", j.where().value());
+        m.put("state", node.isFrozen(j.id()) ? "frozen" : "running");
         m.put("since", j.since().toString());
         m.put("migrations", j.migrations());
         m.put("pinned", node.pinnedBecause(j.id()).orElse(""));

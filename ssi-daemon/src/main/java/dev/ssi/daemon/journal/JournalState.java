@@ -4,6 +4,7 @@ import dev.ssi.daemon.journal.JournalEntries.Acked;
 import dev.ssi.daemon.journal.JournalEntries.Chunk;
 import dev.ssi.daemon.journal.JournalEntries.Ended;
 import dev.ssi.daemon.journal.JournalEntries.Entry;
+import dev.ssi.daemon.journal.JournalEntries.Frozen;
 import dev.ssi.daemon.journal.JournalEntries.HomeDelivered;
 import dev.ssi.daemon.journal.JournalEntries.HomeEpochEnd;
 import dev.ssi.daemon.journal.JournalEntries.HomeExit;
@@ -29,6 +30,7 @@ public final class JournalState {
     private final Map<String, IncomingState> incoming = new LinkedHashMap<>();
     private long lastJobNumber;
     private final Map<String, HomeJobState> homeJobs = new LinkedHashMap<>();
+    private final Map<String, Frozen> frozen = new LinkedHashMap<>();
 
     /** A job whose home is here: what it is, where it runs, and what of its output ssi-run may lack. */
     public static final class HomeJobState {
@@ -150,6 +152,13 @@ public final class JournalState {
                 h.offset = entry.getHomeCursor().getOffset();
             });
             case HOME_DONE -> homeJobs.remove(entry.getHomeDone().getJob());
+            case FROZEN -> frozen.put(entry.getFrozen().getJob(), entry.getFrozen());
+            case THAWED -> {
+                Frozen f = frozen.get(entry.getThawed().getJob());
+                if (f != null && f.getEpoch() == entry.getThawed().getEpoch()) {
+                    frozen.remove(f.getJob());
+                }
+            }
             case KIND_NOT_SET -> throw new IllegalArgumentException("a journal entry of no kind");
         }
     }
@@ -228,6 +237,11 @@ public final class JournalState {
         return homeJobs;
     }
 
+    /** The jobs whose home is here kept frozen on disk here, until a node takes them. */
+    public Map<String, Frozen> frozen() {
+        return frozen;
+    }
+
     /** The highest number a job submitted here was given. */
     public long lastJobNumber() {
         return lastJobNumber;
@@ -266,6 +280,7 @@ public final class JournalState {
                 live.add(Entry.newBuilder().setHomeExit(h.exit).build());
             }
         });
+        frozen.values().forEach(f -> live.add(Entry.newBuilder().setFrozen(f).build()));
         incoming.values().forEach(i -> {
             live.add(Entry.newBuilder().setIncoming(i.accepted()).build());
             i.restored().ifPresent(r -> live.add(Entry.newBuilder().setIncoming(r).build()));

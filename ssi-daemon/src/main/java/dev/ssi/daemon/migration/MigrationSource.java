@@ -50,13 +50,22 @@ public final class MigrationSource {
 
     /** Moves {@code job} to {@code peer}; on return the job is no longer here, and runs there (or soon will). */
     public Moved migrate(HostedJob job, Peer peer) throws MigrationException {
+        return migrate(job, peer, false);
+    }
+
+    /**
+     * The same, to be kept frozen there when {@code freeze} ({@code peer} is then the job's
+     * home): on return the job is no longer here, and its images are kept there.
+     */
+    public Moved migrate(HostedJob job, Peer peer, boolean freeze) throws MigrationException {
         long start = System.nanoTime();
         int epoch = job.epoch() + 1;
         String where = job.id() + " to " + peer.id();
         outgoings.record(job.id(), epoch, peer.id(), Phase.OFFERED);
         CrashPoints.reach("source.offering");
         try {
-            await(peer.call(PeerProtocol.OFFER, offer(job), CALL_TIMEOUT), "offer of " + where);
+            await(peer.call(PeerProtocol.OFFER, offer(job).toBuilder().setFreeze(freeze).build(), CALL_TIMEOUT),
+                    "offer of " + where);
         } catch (MigrationException e) {
             outgoings.record(job.id(), epoch, peer.id(), Phase.ABORTED);
             throw e;

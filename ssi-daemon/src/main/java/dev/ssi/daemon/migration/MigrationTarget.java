@@ -40,7 +40,8 @@ import java.util.function.BiPredicate;
  * The receiving half of a migration. An offer is checked before anything freezes (files the job
  * holds open, CPU, room); the images stream into a fresh directory; the job is restored stopped,
  * its pipes handed to the keeper; on commit it is resumed and handed to {@code arrived}; on abort
- * everything is discarded. Each step is journaled first. A copy left waiting — its source gone
+ * everything is discarded. A job sent to its home to be frozen is kept there as its images
+ * ({@link FrozenJobs}) instead of being restored. Each step is journaled first. A copy left waiting — its source gone
  * quiet, or this node back from a crash — asks the source what became of the job (FATE) and
  * acts on the answer; it never resumes on its own.
  */
@@ -59,6 +60,7 @@ public final class MigrationTarget {
     private final BiPredicate<JobId, Integer> runsHere;
     private final Arrival arrived;
     private final PeerCalls peers;
+    private final FrozenJobs frozen;
     private final Map<JobId, Pending> pending = new ConcurrentHashMap<>();
 
     /** Receives a committed, running job: its offer says where home is and which epoch this is. */
@@ -99,9 +101,9 @@ public final class MigrationTarget {
         boolean takes(JobId job, int alreadyComing);
     }
 
-    /** What this node needs from the rest of it to take jobs in. */
+    /** What this node needs from the rest of it to take jobs in (and to keep its own jobs frozen). */
     public record Context(Journal journal, DescriptorKeeper keeper, Room room,
-            BiPredicate<JobId, Integer> runsHere, Arrival arrived, PeerCalls peers) {}
+            BiPredicate<JobId, Integer> runsHere, Arrival arrived, PeerCalls peers, FrozenJobs frozen) {}
 
     public MigrationTarget(Criu criu, Path incoming, Executor work, Context context) {
         this.criu = criu;
@@ -114,6 +116,7 @@ public final class MigrationTarget {
         this.runsHere = context.runsHere();
         this.arrived = context.arrived();
         this.peers = context.peers();
+        this.frozen = context.frozen();
     }
 
     public void register(TransportNode node) {
@@ -132,6 +135,9 @@ public final class MigrationTarget {
         }
         if (offer.getArgvCount() == 0) {
             throw new RefusedException("offer of " + job + " has no command");
+        }
+        if (offer.getFreeze() && !frozen.mayKeep(job)) {
+            throw new RefusedException("only the home of " + job + " keeps it frozen");
         }
         for (String file : offer.getOpenFilesList()) {
             if (!Files.isRegularFile(Path.of(file)) && !Files.isDirectory(Path.of(file))) {
@@ -184,6 +190,11 @@ public final class MigrationTarget {
             try {
                 Path images = p.images.get(1, TimeUnit.MINUTES);
                 CrashPoints.reach("target.received");
+                if (p.offer.getFreeze()) {
+                    // Kept, not restored: the images are the job until it is thawed.
+                    record(p, Incoming.newBuilder().setPhase(Incoming.Phase.RESTORED));
+                    return Restored.getDefaultInstance();
+                }
                 restoreFrom(p, images);
                 CrashPoints.reach("target.restored");
                 return Restored.newBuilder().setPid(p.restored.root()).build();
@@ -221,13 +232,17 @@ public final class MigrationTarget {
                 return Done.getDefaultInstance();
             }
             try {
-                if (p.restored == null) {
-                    // Back from a crash that took the stopped copy with it: the images are still here.
-                    restoreFrom(p, p.dir.resolve("images"));
+                if (p.offer.getFreeze()) {
+                    frozen.keep(p.offer, p.epoch, p.dir.resolve("images"));
+                } else {
+                    if (p.restored == null) {
+                        // Back from a crash that took the stopped copy with it: the images are still here.
+                        restoreFrom(p, p.dir.resolve("images"));
+                    }
+                    p.restored.resume();
+                    CrashPoints.reach("target.resumed");
+                    arrived.arrived(p.offer, p.restored);
                 }
-                p.restored.resume();
-                CrashPoints.reach("target.resumed");
-                arrived.arrived(p.offer, p.restored);
             } catch (CriuException | IOException e) {
                 throw new IllegalStateException("cannot resume " + job + ": " + e.getMessage(), e);
             }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.ssi.daemon.control.ControlFrame.Payload;
 import dev.ssi.daemon.control.ControlFrame.Type;
 import dev.ssi.daemon.pool.PoolDaemons;
@@ -23,7 +24,9 @@ import org.junit.jupiter.api.Timeout;
  * local pool (real ssids, real CRIU, real namespaces), a job started with the real ssi-run on the
  * workstation and moved to h1 with {@code ssi migrate}; balancing is off, so only the reclaim
  * moves it. Then h1's owner takes h1 back — {@code ssi drain}, the owner's own CPU load, or
- * SIGTERM to its ssid — and the job must leave h1 and still end right.
+ * SIGTERM to its ssid — and the job must leave h1 and still end right. Where no node takes it
+ * (the workstation and h2 drained too), it is frozen at its home, and runs again by itself once
+ * a node takes it — after its home was killed and restarted too.
  */
 @Timeout(300)
 class EvacuationSystemTest {
@@ -85,6 +88,55 @@ class EvacuationSystemTest {
             assertTrue(ssid.onExit().get(90, TimeUnit.SECONDS) != null && !ssid.isAlive(), "h1's ssid exited");
             guest.finish();
         }
+    }
+
+    @Test
+    void aGuestNoNodeTakesIsFrozenAtItsHomeAndThawsWhenAHostFreesUp() throws Exception {
+        up(Map.of("balance.enabled", "false"));
+        try (Guest guest = Guest.onH1(pool)) {
+            closeEveryOtherNode();
+            pool.ask("h1", Type.DRAIN, new Payload().u32(1));
+            guest.awaitState("ws", "frozen", "h1 was drained with no node taking guests");
+            pool.ask("h2", Type.DRAIN, new Payload().u32(0));
+            guest.awaitState("h2", "running", "h2 took guests again");
+            guest.finish();
+        }
+    }
+
+    @Test
+    void aFrozenJobOutlivesAKill9OfItsHomeAndRunsThereWhenItIsBack() throws Exception {
+        up(Map.of("balance.enabled", "false"));
+        try (Guest guest = Guest.onH1(pool)) {
+            closeEveryOtherNode();
+            pool.ask("h1", Type.DRAIN, new Payload().u32(1));
+            guest.awaitState("ws", "frozen", "h1 was drained with no node taking guests");
+            PoolDaemons.kill(PoolDaemons.node(pool.pool(), "ws"));
+            // Restarted, ws is no longer drained (a drain lasts as long as the ssid): it takes its job back.
+            PoolDaemons.restart(pool.pool(), "ws", Map.of());
+            guest.awaitState("ws", "running", "ws came back and takes guests");
+            guest.finish();
+        }
+    }
+
+    /** The workstation and h2 take no guests, and h1 has heard so. */
+    private void closeEveryOtherNode() throws Exception {
+        pool.ask("ws", Type.DRAIN, new Payload().u32(1));
+        pool.ask("h2", Type.DRAIN, new Payload().u32(1));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!(modeSeenBy("h1", "ws").equals("closed") && modeSeenBy("h1", "h2").equals("closed"))) {
+            assertTrue(System.nanoTime() < deadline, "h1 never heard that ws and h2 take no guests: "
+                    + pool.ask("h1", Type.NODES, new Payload()));
+            Thread.sleep(200);
+        }
+    }
+
+    private String modeSeenBy(String node, String about) throws IOException {
+        for (JsonNode row : pool.ask(node, Type.NODES, new Payload())) {
+            if (row.path("node").asText().equals(about)) {
+                return row.path("mode").asText();
+            }
+        }
+        return "";
     }
 
     private String selfMode(String node) throws IOException {
@@ -160,6 +212,32 @@ class EvacuationSystemTest {
             }
             assertTrue(!where.equals("h1"), job + " still on h1 two minutes after " + because + "; h1's log: "
                     + pool.moveLog("h1"));
+        }
+
+        /** Until {@code ssi ps} says the job is {@code state} ("frozen", "running") on {@code node}. */
+        void awaitState(String node, String state, String because) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            JsonNode row = row();
+            while (!(row.path("where").asText().equals(node) && row.path("state").asText().equals(state))) {
+                assertTrue(System.nanoTime() < deadline, job + " is not " + state + " on " + node + " two minutes after "
+                        + because + ": " + row + "; h1's log: " + pool.moveLog("h1"));
+                Thread.sleep(200);
+                row = row();
+            }
+        }
+
+        private JsonNode row() throws IOException {
+            try {
+                for (JsonNode row : pool.ps()) {
+                    if (row.path("job").asText().equals(job)) {
+                        return row;
+                    }
+                }
+            } catch (IOException e) {
+                // The workstation's ssid is restarting: ask again.
+                return MissingNode.getInstance();
+            }
+            throw new AssertionError(job + " is not in ssi ps any more; did it end? ssi-run alive: " + run.isAlive());
         }
 
         /** Lets the job end and checks what it printed and its exit status. */

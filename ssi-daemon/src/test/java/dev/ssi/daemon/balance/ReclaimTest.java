@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** When a host counts as reclaimed: drained, stopping, or its owner seen within the idle time where that rule is on. */
 class ReclaimTest {
     private static final ReclaimConfig OWNER_LOAD_ON = new ReclaimConfig(true, 0.5, Duration.ofSeconds(60),
-            Duration.ofSeconds(10));
+            Duration.ofSeconds(10), Duration.ofSeconds(30));
 
     @Test
     void theOwnersLoadReclaimsTheHostUntilTheOwnerHasBeenIdleLongEnough() {
@@ -22,7 +22,7 @@ class ReclaimTest {
 
     @Test
     void withTheRuleOffTheOwnersLoadReclaimsNothing() {
-        Reclaim reclaim = new Reclaim(new ReclaimConfig(false, 0.5, Duration.ofSeconds(60), Duration.ofSeconds(10)));
+        Reclaim reclaim = new Reclaim(new ReclaimConfig(false, 0.5, Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(30)));
         assertEquals(HostMode.OPEN, reclaim.mode(true, 1_000));
     }
 
@@ -42,5 +42,19 @@ class ReclaimTest {
         reclaim.stopping();
         reclaim.drain(false);
         assertEquals(HostMode.RECLAIMING, reclaim.mode(false, 1_000));
+    }
+
+    @Test
+    void guestsHaveTheDeadlineFromWhenTheHostWasReclaimedOn() {
+        Reclaim reclaim = new Reclaim(OWNER_LOAD_ON);
+        reclaim.mode(false, 1_000);
+        assertEquals(Long.MAX_VALUE, reclaim.evacuationDeadlineMillis(), "no deadline while the host is open");
+        reclaim.drain(true);
+        reclaim.mode(false, 5_000);
+        reclaim.mode(false, 9_000);
+        assertEquals(35_000, reclaim.evacuationDeadlineMillis(), "30 s from the first reclaimed round");
+        reclaim.drain(false);
+        reclaim.mode(false, 40_000);
+        assertEquals(Long.MAX_VALUE, reclaim.evacuationDeadlineMillis());
     }
 }
