@@ -99,6 +99,24 @@ class JournalTest {
     }
 
     @Test
+    void aFrozenJobIsKeptAcrossReopensUntilItIsThawed() throws Exception {
+        Entry frozen1 = Entry.newBuilder().setFrozen(JournalEntries.Frozen.newBuilder().setJob("ws/1").setEpoch(2)
+                .setImages("/state/frozen/ws-1-2/images").setImageBytes(4096)).build();
+        Entry frozen2 = Entry.newBuilder().setFrozen(JournalEntries.Frozen.newBuilder().setJob("ws/2").setEpoch(1)).build();
+        try (Journal journal = Journal.open(state)) {
+            journal.append(frozen1);
+            journal.append(frozen2);
+            journal.append(Entry.newBuilder().setThawed(JournalEntries.Thawed.newBuilder().setJob("ws/2").setEpoch(1)).build());
+            journal.append(Entry.newBuilder().setThawed(JournalEntries.Thawed.newBuilder().setJob("ws/1").setEpoch(1)).build());
+        }
+        try (Journal journal = Journal.open(state)) {
+            assertEquals(java.util.Set.of("ws/1"), journal.recovered().frozen().keySet(),
+                    "a thaw of another epoch leaves the frozen one");
+            assertEquals(frozen1.getFrozen(), journal.recovered().frozen().get("ws/1"));
+        }
+    }
+
+    @Test
     void aLongRunningJournalIsCompactedAsItGoes() throws Exception {
         try (Journal journal = Journal.open(state, 100)) {
             journal.append(hosted("ws/1"));
