@@ -23,6 +23,7 @@ import dev.ssi.daemon.migration.Committer;
 import dev.ssi.daemon.migration.FrozenJobs;
 import dev.ssi.daemon.migration.MigrationException;
 import dev.ssi.daemon.migration.MigrationSource;
+import dev.ssi.daemon.migration.MigrationSource.Landing;
 import dev.ssi.daemon.migration.MigrationTarget;
 import dev.ssi.daemon.migration.Outgoings;
 import dev.ssi.daemon.migration.PeerMessages.Fate;
@@ -113,7 +114,8 @@ public final class Node implements AutoCloseable {
         registerHomeSide();
         transport.onCall(PeerProtocol.MOVE, (from, m) -> CompletableFuture.supplyAsync(() -> {
             try {
-                return migrate(new JobId(m.getJob()), NodeId.of(m.getDestination()));
+                return m.getFreeze() ? freezeAtHome(new JobId(m.getJob()), Landing.HOLD)
+                        : migrate(new JobId(m.getJob()), NodeId.of(m.getDestination()));
             } catch (MigrationException e) {
                 throw new RefusedException(e.getMessage());
             }
@@ -462,12 +464,41 @@ public final class Node implements AutoCloseable {
      * failure it runs on here and the error says why.
      */
     public Moved freezeAtHome(JobId job) throws MigrationException {
+        return freezeAtHome(job, Landing.FREEZE);
+    }
+
+    private Moved freezeAtHome(JobId job, Landing landing) throws MigrationException {
         HostedJob hostedJob = hosted.get(job)
                 .orElseThrow(() -> new MigrationException("no job " + job + " runs on " + id()));
         if (hostedJob.home().equals(id())) {
-            throw new MigrationException(job + " is at home here; only guests are frozen");
+            throw new MigrationException(job + " runs on its home " + id() + ": only a job running elsewhere is frozen");
         }
-        return leave(hostedJob, hostedJob.home(), true);
+        return leave(hostedJob, hostedJob.home(), landing);
+    }
+
+    /**
+     * {@code ssi freeze}: a job whose home is here, running on another node, is sent home and
+     * kept frozen here until {@code ssi thaw} (MOSIX's {@code migrate PID freeze}, HTCondor's
+     * hold). On failure it runs on where it was and the error says why.
+     */
+    public Moved freeze(JobId job) throws MigrationException {
+        HomeJob home = homeJob(job);
+        if (frozen.holds(job)) {
+            throw new MigrationException(job + " is frozen already");
+        }
+        NodeId where = home.where();
+        if (where.equals(id())) {
+            throw new MigrationException(job + " runs on its home " + id() + ": only a job running elsewhere is frozen");
+        }
+        try {
+            return call(where, PeerProtocol.MOVE, Move.newBuilder().setJob(job.value()).setFreeze(true).build(),
+                    java.time.Duration.ofMinutes(10)).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new MigrationException("freezing " + job + " from " + where + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MigrationException("interrupted while freezing " + job);
+        }
     }
 
     /** Moves a job running here to {@code destination}; on failure it runs on here and the error says why. */
@@ -477,10 +508,10 @@ public final class Node implements AutoCloseable {
         if (destination.equals(id())) {
             throw new MigrationException(job + " already runs on " + destination);
         }
-        return leave(hostedJob, destination, false);
+        return leave(hostedJob, destination, Landing.RUN);
     }
 
-    private Moved leave(HostedJob hostedJob, NodeId destination, boolean freeze) throws MigrationException {
+    private Moved leave(HostedJob hostedJob, NodeId destination, Landing landing) throws MigrationException {
         JobId job = hostedJob.id();
         var pinned = hostedJob.running().pinnedBecause();
         if (pinned.isPresent()) {
@@ -491,13 +522,13 @@ public final class Node implements AutoCloseable {
         }
         try {
             try {
-                return source.migrate(hostedJob, connect(destination), freeze);
+                return source.migrate(hostedJob, connect(destination), landing);
             } catch (MigrationException e) {
                 if (!PeerGoneException.isNeverSent(e)) {
                     throw e;
                 }
                 // The connection was found dead before the offer left (the destination restarted): once more, anew.
-                return source.migrate(hostedJob, connect(destination), freeze);
+                return source.migrate(hostedJob, connect(destination), landing);
             }
         } catch (MigrationException e) {
             hosted.putBack(hostedJob);

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The ssi admin command against a real ssid control socket: ps, nodes, migrate, home, kill. */
+/** The ssi admin command against a real ssid control socket: ps, nodes, migrate, home, freeze, thaw, kill. */
 @Timeout(120)
 class SsiCommandTest {
 
@@ -110,6 +110,40 @@ class SsiCommandTest {
         Run kill = ssi("kill", job.value());
         assertEquals(0, kill.status(), kill.err());
         assertEquals(ExitStatus.killedBy(9), home.exitOf(job).get(30, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void freezeKeepsAJobOnDiskAtItsHomeUntilThawAndItsOutputGoesOnWhole() throws Exception {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        JobId job = home.submit(new JobSpec(List.of("sh", "-c", "i=0; while :; do i=$((i+1)); echo $i; sleep 0.01; done"),
+                System.getenv(), state, 022), "alice", output);
+        Run atHome = ssi("freeze", job.value());
+        assertEquals(1, atHome.status());
+        assertTrue(atHome.err().contains("runs on its home ws"), atHome.err());
+        assertEquals(0, ssi("migrate", job.value(), "h1").status());
+
+        Run freeze = ssi("freeze", job.value(), "--json");
+        assertEquals(0, freeze.status(), freeze.err());
+        assertEquals("ws", new ObjectMapper().readTree(freeze.out()).path("where").asText());
+        JsonNode row = new ObjectMapper().readTree(ssi("ps", "--json").out()).get(0);
+        assertEquals("frozen", row.path("state").asText(), row.toString());
+        assertTrue(!home.runs(job) && !h1.runs(job) && home.isFrozen(job), "frozen: running nowhere");
+        Run twice = ssi("freeze", job.value());
+        assertEquals(1, twice.status());
+        assertTrue(twice.err().contains("frozen already"), twice.err());
+
+        Run thaw = ssi("thaw", job.value(), "--json");
+        assertEquals(0, thaw.status(), thaw.err());
+        assertEquals("running", new ObjectMapper().readTree(thaw.out()).path("state").asText(), thaw.out());
+        assertTrue(home.runs(job) && !home.isFrozen(job));
+        Thread.sleep(200);
+        assertEquals(0, ssi("kill", job.value()).status());
+        assertEquals(ExitStatus.killedBy(9), home.exitOf(job).get(30, TimeUnit.SECONDS));
+        String[] lines = output.toString(StandardCharsets.UTF_8).split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            assertEquals(Integer.toString(i + 1), lines[i], "line " + (i + 1) + " of the output, across the freeze");
+        }
+        assertTrue(lines.length > 10, "it counted on after its thaw: " + lines.length + " lines");
     }
 
     @Test

@@ -244,9 +244,12 @@ public final class Balance implements AutoCloseable {
         }
     }
 
-    /** Thaws the oldest job frozen here, its home, once a node — this one first — takes it. */
+    /** Thaws a job frozen here, its home, once a node — this one first — takes it; not one its user holds. */
     private void thaw(NodeState state, long now) {
         for (FrozenJobs.FrozenJob frozen : node.frozen()) {
+            if (frozen.held()) {
+                continue;
+            }
             JobInfo job = new JobInfo(Ids.scheduler(frozen.job()), userOf(frozen.job()), self, false,
                     history.carried(frozen.job()), 1.0, frozen.imageBytes(), frozen.epoch(), now);
             var where = evacuator.thawAt(job, state.vector(), window.view(now), costs.current(), random);

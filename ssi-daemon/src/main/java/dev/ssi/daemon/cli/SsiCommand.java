@@ -18,7 +18,8 @@ import picocli.CommandLine.Parameters;
 /** {@code ssi}: the pool's admin command. Each subcommand asks the local ssid over its control socket. */
 @Command(name = "ssi", mixinStandardHelpOptions = true, description = "Administers an ssi pool.",
         subcommands = {SsiCommand.Nodes.class, SsiCommand.Ps.class, SsiCommand.Migrate.class, SsiCommand.Home.class,
-                SsiCommand.Kill.class, SsiCommand.Drain.class, SsiCommand.Undrain.class, PoolCommand.class, GuestCommand.class})
+                SsiCommand.Freeze.class, SsiCommand.Thaw.class, SsiCommand.Kill.class, SsiCommand.Drain.class,
+                SsiCommand.Undrain.class, PoolCommand.class, GuestCommand.class})
 public final class SsiCommand implements Runnable {
     private static final List<String> MOVED_COLUMNS = List.of("job", "where", "total_ms", "frozen_ms", "image_bytes");
 
@@ -157,6 +158,29 @@ public final class SsiCommand implements Runnable {
         }
     }
 
+    @Command(name = "freeze", description = "Sends JOB, running on another node, back to this node, its home, and "
+            + "keeps it frozen on disk here until ssi thaw.")
+    static final class Freeze extends AdminCall {
+        @Parameters(index = "0", paramLabel = "JOB")
+        String job;
+
+        @Override
+        int run() throws IOException {
+            return common.print(common.ask(Type.FREEZE, new Payload().string(job)), MOVED_COLUMNS);
+        }
+    }
+
+    @Command(name = "thaw", description = "Lets JOB, frozen here, its home, run again, here; balancing may move it on.")
+    static final class Thaw extends AdminCall {
+        @Parameters(index = "0", paramLabel = "JOB")
+        String job;
+
+        @Override
+        int run() throws IOException {
+            return common.print(common.ask(Type.THAW, new Payload().string(job)), List.of("job", "where", "state"));
+        }
+    }
+
     @Command(name = "kill", description = "Kills JOB wherever it runs.")
     static final class Kill extends AdminCall {
         @Parameters(index = "0", paramLabel = "JOB")
@@ -169,7 +193,7 @@ public final class SsiCommand implements Runnable {
     }
 
     @Command(name = "drain", description = "Takes this host back from guests: it takes no more, and sends those it "
-            + "has to other nodes (or home, where no node takes them). Jobs whose home is here stay.")
+            + "has to other nodes (or frozen at their homes, where no node takes them). Jobs whose home is here stay.")
     static final class Drain extends AdminCall {
         @Override
         int run() throws IOException {

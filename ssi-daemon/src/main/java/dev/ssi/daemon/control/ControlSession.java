@@ -9,6 +9,7 @@ import dev.ssi.daemon.home.HomeJob;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.job.JobSpec;
 import dev.ssi.daemon.migration.MigrationException;
+import dev.ssi.daemon.migration.PeerMessages.Moved;
 import dev.ssi.transport.NodeId;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -71,16 +72,12 @@ final class ControlSession implements Runnable {
             case PS -> reply(out, jobs());
             case NODES -> reply(out, nodes.get());
             case DRAIN -> reply(out, drain.apply(r.u32() != 0));
-            case MIGRATE -> {
-                var moved = node.move(jobId(r.string()), NodeId.of(r.string()));
-                Map<String, Object> report = new LinkedHashMap<>();
-                report.put("job", moved.getJob());
-                report.put("where", moved.getDestination());
-                report.put("total_ms", moved.getTotalMicros() / 1000.0);
-                report.put("frozen_ms", moved.getFrozenMicros() / 1000.0);
-                report.put("image_bytes", moved.getImageBytes());
-                report.put("awaiting_confirmation", moved.getAwaitingConfirmation());
-                reply(out, report);
+            case MIGRATE -> reply(out, movedReport(node.move(jobId(r.string()), NodeId.of(r.string()))));
+            case FREEZE -> reply(out, movedReport(node.freeze(jobId(r.string()))));
+            case THAW -> {
+                JobId job = jobId(r.string());
+                node.thaw(job);
+                reply(out, describe(node.homeJob(job)));
             }
             case KILL -> {
                 JobId job = jobId(r.string());
@@ -135,6 +132,17 @@ final class ControlSession implements Runnable {
                 // The job is beyond reach; its home will hear of its end.
             }
         }
+    }
+
+    private static Map<String, Object> movedReport(Moved moved) {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("job", moved.getJob());
+        report.put("where", moved.getDestination());
+        report.put("total_ms", moved.getTotalMicros() / 1000.0);
+        report.put("frozen_ms", moved.getFrozenMicros() / 1000.0);
+        report.put("image_bytes", moved.getImageBytes());
+        report.put("awaiting_confirmation", moved.getAwaitingConfirmation());
+        return report;
     }
 
     private List<Map<String, Object>> jobs() {

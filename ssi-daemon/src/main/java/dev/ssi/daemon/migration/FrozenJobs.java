@@ -46,8 +46,11 @@ public final class FrozenJobs {
     private final Map<JobId, Frozen> frozen = new ConcurrentHashMap<>();
     private volatile BiConsumer<JobId, Integer> onFrozen = (job, epoch) -> { };
 
-    /** A job kept frozen here, as the scheduler needs to know it. */
-    public record FrozenJob(JobId job, int epoch, long imageBytes) {}
+    /**
+     * A job kept frozen here, as the scheduler needs to know it: {@code held} by its user's
+     * {@code ssi freeze}, or waiting for room.
+     */
+    public record FrozenJob(JobId job, int epoch, long imageBytes, boolean held) {}
 
     public FrozenJobs(NodeId self, Path dir, Journal journal, Criu criu, HostedJobs hosted)
             throws IOException {
@@ -83,7 +86,7 @@ public final class FrozenJobs {
             throw new IOException("the images of " + job + " are gone");
         }
         Frozen entry = Frozen.newBuilder().setJob(job.value()).setEpoch(epoch).setOffer(offer.toByteString())
-                .setImages(kept.toString()).setImageBytes(sizeOf(kept)).build();
+                .setImages(kept.toString()).setImageBytes(sizeOf(kept)).setHeld(offer.getHeld()).build();
         journal.append(Entry.newBuilder().setFrozen(entry).build());
         frozen.put(job, entry);
         LOG.log(System.Logger.Level.INFO, job + " is frozen here: " + entry.getImageBytes() + " bytes of images in "
@@ -92,8 +95,8 @@ public final class FrozenJobs {
     }
 
     public List<FrozenJob> all() {
-        return frozen.values().stream()
-                .map(f -> new FrozenJob(new JobId(f.getJob()), f.getEpoch(), f.getImageBytes())).toList();
+        return frozen.values().stream().map(f -> new FrozenJob(new JobId(f.getJob()), f.getEpoch(), f.getImageBytes(),
+                f.getHeld())).toList();
     }
 
     public boolean holds(JobId job) {

@@ -48,23 +48,29 @@ public final class MigrationSource {
         this.committer = committer;
     }
 
-    /** Moves {@code job} to {@code peer}; on return the job is no longer here, and runs there (or soon will). */
-    public Moved migrate(HostedJob job, Peer peer) throws MigrationException {
-        return migrate(job, peer, false);
+    /** What the destination does with the job. */
+    public enum Landing {
+        /** Runs it. */
+        RUN,
+        /** Keeps it frozen (it is the job's home) until a node takes it. */
+        FREEZE,
+        /** Keeps it frozen (it is the job's home) until its user thaws it. */
+        HOLD
     }
 
     /**
-     * The same, to be kept frozen there when {@code freeze} ({@code peer} is then the job's
-     * home): on return the job is no longer here, and its images are kept there.
+     * Moves {@code job} to {@code peer}, to run there or to be kept frozen there (the job's home);
+     * on return the job is no longer here, and runs there (or soon will), or is kept there.
      */
-    public Moved migrate(HostedJob job, Peer peer, boolean freeze) throws MigrationException {
+    public Moved migrate(HostedJob job, Peer peer, Landing landing) throws MigrationException {
         long start = System.nanoTime();
         int epoch = job.epoch() + 1;
         String where = job.id() + " to " + peer.id();
         outgoings.record(job.id(), epoch, peer.id(), Phase.OFFERED);
         CrashPoints.reach("source.offering");
         try {
-            await(peer.call(PeerProtocol.OFFER, offer(job).toBuilder().setFreeze(freeze).build(), CALL_TIMEOUT),
+            await(peer.call(PeerProtocol.OFFER, offer(job).toBuilder()
+                    .setFreeze(landing != Landing.RUN).setHeld(landing == Landing.HOLD).build(), CALL_TIMEOUT),
                     "offer of " + where);
         } catch (MigrationException e) {
             outgoings.record(job.id(), epoch, peer.id(), Phase.ABORTED);
