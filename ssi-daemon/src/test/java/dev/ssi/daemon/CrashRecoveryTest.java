@@ -3,6 +3,8 @@ package dev.ssi.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ssi.daemon.control.ControlFrame.Payload;
+import dev.ssi.daemon.control.ControlFrame.Type;
 import dev.ssi.daemon.pool.PoolDaemons;
 import dev.ssi.daemon.pool.PoolNode;
 import java.io.BufferedReader;
@@ -23,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * kill -9 of an ssid at every step of a migration, source and destination alike, then a
- * restart: the job runs exactly once and its output is complete. The job counts (on its stdout
+ * restart: the job runs exactly once and its output is complete. The same for a freeze (the
+ * job sent home to be kept on disk): afterwards it runs on where it was, or it is frozen. The job counts (on its stdout
  * and into a file every copy of it would append to) until the test lets it finish, so a lost
  * line, a repeated one, or a second copy running shows.
  */
@@ -66,6 +69,58 @@ class CrashRecoveryTest {
 
         run.stopAndCheckEveryLineCameOnceFromOneCopy();
         assertNoCopyLeft();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"h1:source.streamed", "h1:source.committing", "ws:target.received", "ws:target.committed"})
+    void aCrashAtAnyStepOfAFreezeLeavesTheJobRunningOrFrozenExactlyOnce(String nodeAndPoint) throws Exception {
+        String crashing = nodeAndPoint.split(":")[0];
+        String point = nodeAndPoint.split(":")[1];
+        WatchedJob run = new WatchedJob();
+        run.read(20);
+        String job = system.pool().awaitJob();
+        system.pool().migrate(job, "h1");
+        run.read(20);
+
+        PoolNode node = PoolDaemons.node(system.pool().local(), crashing);
+        PoolDaemons.kill(node);
+        PoolDaemons.restart(system.pool().local(), crashing, Map.of("SSI_CRASH_AT", point));
+        run.read(20);
+        try {
+            system.pool().ask(Type.FREEZE, new Payload().string(job));
+        } catch (IOException refusedOrCutOff) {
+            // The node it went through died; the job must not care.
+        }
+        awaitDeath(node, point);
+        PoolDaemons.restart(system.pool().local(), crashing, Map.of());
+        // Either the freeze was called off and the job runs on h1, or it is frozen at home: then thawed.
+        // It runs (somewhere: that only one copy ran is checked at the end) once its numbers.log grows.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        long written = Files.size(system.work().resolve("numbers.log"));
+        while (true) {
+            assertTrue(System.nanoTime() < deadline, "the job neither runs nor is frozen: " + psQuietly());
+            if (psQuietly().contains("\"frozen\"")) {
+                system.pool().ask(Type.THAW, new Payload().string(job));
+            }
+            Thread.sleep(500);
+            long now = Files.size(system.work().resolve("numbers.log"));
+            if (now > written) {
+                break;
+            }
+            written = now;
+        }
+        run.read(20);
+
+        run.stopAndCheckEveryLineCameOnceFromOneCopy();
+        assertNoCopyLeft();
+    }
+
+    private String psQuietly() {
+        try {
+            return system.pool().ps().toString();
+        } catch (IOException e) {
+            return "(ws does not answer: " + e.getMessage() + ")";
+        }
     }
 
     @Test
