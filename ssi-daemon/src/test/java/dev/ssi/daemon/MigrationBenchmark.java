@@ -9,11 +9,9 @@ import dev.ssi.daemon.pool.LocalPool;
 import dev.ssi.daemon.pool.PoolSpec;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -154,6 +152,7 @@ public final class MigrationBenchmark implements Callable<Integer> {
         System.out.println("| resident | image | migration: total | migration: frozen | criu dump | criu restore "
                 + "| dump + restore | total / (dump + restore) |");
         System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        CriuRoundTrip roundTrip = new CriuRoundTrip(criu, pool, scratch);
         for (int mib : sizes) {
             List<Double> totals = new ArrayList<>();
             List<Double> frozen = new ArrayList<>();
@@ -163,15 +162,16 @@ public final class MigrationBenchmark implements Callable<Integer> {
             long imageBytes = 0;
             try (MovingJob job = MovingJob.start(pool, scratch, mib)) {
                 for (int i = 0; i < runs; i++) {
-                    double[] baseline = i % 2 == 0 ? dumpAndRestore(pool, mib) : null;
+                    // On h1, as the migration's source runs there.
+                    CriuRoundTrip.Seconds baseline = i % 2 == 0 ? roundTrip.of("h1", mib) : null;
                     JsonNode moved = job.moveOn();
-                    baseline = baseline == null ? dumpAndRestore(pool, mib) : baseline;
+                    baseline = baseline == null ? roundTrip.of("h1", mib) : baseline;
                     totals.add(moved.path("total_ms").asDouble() / 1e3);
                     frozen.add(moved.path("frozen_ms").asDouble() / 1e3);
                     imageBytes = moved.path("image_bytes").asLong();
-                    dumps.add(baseline[0]);
-                    restores.add(baseline[1]);
-                    baselines.add(baseline[0] + baseline[1]);
+                    dumps.add(baseline.dump());
+                    restores.add(baseline.restore());
+                    baselines.add(baseline.total());
                 }
             }
             double total = median(totals);
@@ -180,33 +180,6 @@ public final class MigrationBenchmark implements Callable<Integer> {
                     mib, imageBytes / 1e6, total, median(frozen), median(dumps), median(restores), base, total / base);
         }
         System.out.println();
-    }
-
-    /**
-     * Seconds for plain criu, run on host h1 as the migration's source runs there, to dump a
-     * fresh job of {@code mib} MiB to tmpfs (which kills it) and to restore it from there.
-     */
-    private double[] dumpAndRestore(SystemPool pool, int mib) throws Exception {
-        Path dir = Files.createTempDirectory(scratch, "criu-");
-        try {
-            Process roundTrip = pool.local().processIn("h1", List.of("bash", resource("criu-round-trip.sh").toString(),
-                    criu.binary().toString(), SystemPool.BIN.resolve("ssi-init").toString(), Integer.toString(mib),
-                    dir.toString())).start();
-            // Its stderr holds only bash's word on the job that the dump killed, unless it fails.
-            ProcessOutput errors = ProcessOutput.of(roundTrip.getErrorStream());
-            String seconds = new String(roundTrip.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
-            if (roundTrip.waitFor() != 0) {
-                throw new IllegalStateException("the criu round trip on h1 failed (exit " + roundTrip.exitValue()
-                        + "): " + new String(errors.all(), StandardCharsets.UTF_8));
-            }
-            return Arrays.stream(seconds.split(" ")).mapToDouble(Double::parseDouble).toArray();
-        } finally {
-            Directories.deleteTree(dir);
-        }
-    }
-
-    private static Path resource(String name) throws Exception {
-        return Path.of(MigrationBenchmark.class.getResource("/" + name).toURI());
     }
 
     /** A memory job started through ssi-run and moved to h1, then back and forth between h1 and h2. */
@@ -224,7 +197,7 @@ public final class MigrationBenchmark implements Callable<Integer> {
         }
 
         static MovingJob start(SystemPool pool, Path directory, int mib) throws Exception {
-            Process run = pool.ssiRun(directory, List.of("python3", resource("memory-job.py").toString(),
+            Process run = pool.ssiRun(directory, List.of("python3", CriuRoundTrip.resource("memory-job.py").toString(),
                     Integer.toString(mib)));
             try {
                 ProcessOutput.of(run.getInputStream()).awaitLines(1);

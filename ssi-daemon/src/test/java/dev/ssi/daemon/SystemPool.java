@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,9 +34,14 @@ final class SystemPool implements AutoCloseable {
 
     /** Makes the pool in {@code dir} and starts every node's ssid; on failure nothing is left. */
     static SystemPool up(Path dir, PoolSpec spec) {
+        return up(dir, spec, Map.of());
+    }
+
+    /** The same, every ssid configured with {@code settings} too (e.g. balance.enabled=false). */
+    static SystemPool up(Path dir, PoolSpec spec, Map<String, String> settings) {
         LocalPool pool = LocalPool.up(dir, spec);
         try {
-            PoolDaemons.start(pool);
+            PoolDaemons.start(pool, settings);
         } catch (RuntimeException e) {
             LocalPool.down(dir);
             throw e;
