@@ -190,7 +190,7 @@ public final class Balance implements AutoCloseable {
             long now = System.currentTimeMillis();
             long startedNanos = System.nanoTime();
             NodeState state = meter.measure(node.hosted(), now);
-            mode = reclaim.mode(state.vector().ownerActive(), now);
+            mode = reclaim.mode(state.vector().ownerLoad(), now);
             if (mode == HostMode.RECLAIMING) {
                 state = new NodeState(state.vector().withOffer(state.vector().offer().closed()), state.jobs());
             }

@@ -67,8 +67,8 @@ final class Reclaim implements AutoCloseable {
         stopping = true;
     }
 
-    /** The host's mode now, given whether its owner's own load is above the threshold now. */
-    HostMode mode(boolean ownerActive, long nowMillis) {
+    /** The host's mode now, given its owner's own load now (runnable processes, smoothed). */
+    HostMode mode(double ownerLoad, long nowMillis) {
         EnumSet<Reason> why = EnumSet.noneOf(Reason.class);
         if (drained) {
             why.add(Reason.DRAINED);
@@ -76,7 +76,7 @@ final class Reclaim implements AutoCloseable {
         if (stopping) {
             why.add(Reason.STOPPING);
         }
-        if (config.onOwnerLoad() && ownerActive) {
+        if (config.onOwnerLoad() && ownerLoad > config.ownerLoadThreshold()) {
             ownerLoadSeenAt = OptionalLong.of(nowMillis);
         }
         if (config.onOwnerLoad() && recent(ownerLoadSeenAt, nowMillis)) {

@@ -63,29 +63,30 @@ class ReclaimTest {
     @Test
     void theOwnersLoadReclaimsTheHostUntilTheOwnerHasBeenIdleLongEnough() {
         Reclaim reclaim = withoutInput(OWNER_LOAD_ON, UTC);
-        assertEquals(HostMode.OPEN, reclaim.mode(false, 1_000));
-        assertEquals(HostMode.RECLAIMING, reclaim.mode(true, 2_000));
+        assertEquals(HostMode.OPEN, reclaim.mode(0.0, 1_000));
+        assertEquals(HostMode.OPEN, reclaim.mode(0.5, 1_500), "at the threshold, not above it");
+        assertEquals(HostMode.RECLAIMING, reclaim.mode(1.0, 2_000));
         assertEquals(Set.of(Reason.OWNER_LOAD), reclaim.reasons());
-        assertEquals(HostMode.RECLAIMING, reclaim.mode(false, 61_999), "idle, but not for 60 s yet");
-        assertEquals(HostMode.OPEN, reclaim.mode(false, 62_000));
+        assertEquals(HostMode.RECLAIMING, reclaim.mode(0.0, 61_999), "idle, but not for 60 s yet");
+        assertEquals(HostMode.OPEN, reclaim.mode(0.0, 62_000));
         assertEquals(Set.of(), reclaim.reasons());
     }
 
     @Test
     void withTheRuleOffTheOwnersLoadReclaimsNothing() {
         Reclaim reclaim = withoutInput(config(Map.of("reclaim.owner-load", "false")), UTC);
-        assertEquals(HostMode.OPEN, reclaim.mode(true, 1_000));
+        assertEquals(HostMode.OPEN, reclaim.mode(1.0, 1_000));
     }
 
     @Test
     void aDrainHoldsWhateverTheOwnerDoesUntilUndrained() {
         Reclaim reclaim = withoutInput(OWNER_LOAD_ON, UTC);
         reclaim.drain(true);
-        assertEquals(HostMode.RECLAIMING, reclaim.mode(false, 1_000));
+        assertEquals(HostMode.RECLAIMING, reclaim.mode(0.0, 1_000));
         assertEquals(Set.of(Reason.DRAINED), reclaim.reasons());
-        assertEquals(HostMode.RECLAIMING, reclaim.mode(false, 1_000_000));
+        assertEquals(HostMode.RECLAIMING, reclaim.mode(0.0, 1_000_000));
         reclaim.drain(false);
-        assertEquals(HostMode.OPEN, reclaim.mode(false, 1_000_001));
+        assertEquals(HostMode.OPEN, reclaim.mode(0.0, 1_000_001));
     }
 
     @Test
@@ -93,33 +94,33 @@ class ReclaimTest {
         Reclaim reclaim = withoutInput(OWNER_LOAD_ON, UTC);
         reclaim.stopping();
         reclaim.drain(false);
-        assertEquals(HostMode.RECLAIMING, reclaim.mode(false, 1_000));
+        assertEquals(HostMode.RECLAIMING, reclaim.mode(0.0, 1_000));
         assertEquals(Set.of(Reason.STOPPING), reclaim.reasons());
     }
 
     @Test
     void theScheduleReclaimsTheHostInsideItsWindowsAndOnlyThere() {
         Reclaim reclaim = withoutInput(config(Map.of("reclaim.schedule", "Mon-Fri 08:00-18:00")), UTC);
-        assertEquals(HostMode.RECLAIMING, reclaim.mode(false, MONDAY_MORNING));
+        assertEquals(HostMode.RECLAIMING, reclaim.mode(0.0, MONDAY_MORNING));
         assertEquals(Set.of(Reason.SCHEDULE), reclaim.reasons());
-        assertEquals(HostMode.OPEN, reclaim.mode(false, MONDAY_MORNING + 9 * HOUR), "Monday 18:30");
-        assertEquals(HostMode.OPEN, reclaim.mode(false, MONDAY_MORNING + 5 * 24 * HOUR), "Saturday");
-        assertEquals(HostMode.OPEN, reclaim.mode(false, MONDAY_MORNING - 2 * HOUR), "Monday 07:30: no idle time after a window");
+        assertEquals(HostMode.OPEN, reclaim.mode(0.0, MONDAY_MORNING + 9 * HOUR), "Monday 18:30");
+        assertEquals(HostMode.OPEN, reclaim.mode(0.0, MONDAY_MORNING + 5 * 24 * HOUR), "Saturday");
+        assertEquals(HostMode.OPEN, reclaim.mode(0.0, MONDAY_MORNING - 2 * HOUR), "Monday 07:30: no idle time after a window");
     }
 
     @Test
     void theScheduleIsInTheHostsOwnTimeZone() {
         ReclaimConfig officeHours = config(Map.of("reclaim.schedule", "Mon-Fri 08:00-18:00"));
         long mondayEarly = MONDAY_MORNING - 2 * HOUR; // 07:30 in London, 08:30 in Berlin (winter time)
-        assertEquals(HostMode.OPEN, withoutInput(officeHours, ZoneId.of("Europe/London")).mode(false, mondayEarly));
-        assertEquals(HostMode.RECLAIMING, withoutInput(officeHours, ZoneId.of("Europe/Berlin")).mode(false, mondayEarly));
+        assertEquals(HostMode.OPEN, withoutInput(officeHours, ZoneId.of("Europe/London")).mode(0.0, mondayEarly));
+        assertEquals(HostMode.RECLAIMING, withoutInput(officeHours, ZoneId.of("Europe/Berlin")).mode(0.0, mondayEarly));
     }
 
     @Test
     void everyRuleThatHoldsIsGivenAsAReason() {
         Reclaim reclaim = withoutInput(config(Map.of("reclaim.owner-load", "true", "reclaim.schedule", "Mon")), UTC);
         reclaim.drain(true);
-        reclaim.mode(true, MONDAY_MORNING);
+        reclaim.mode(1.0, MONDAY_MORNING);
         assertEquals(EnumSet.of(Reason.DRAINED, Reason.OWNER_LOAD, Reason.SCHEDULE), reclaim.reasons());
         assertEquals("owner-load", Reason.OWNER_LOAD.label());
     }
@@ -130,13 +131,13 @@ class ReclaimTest {
             pty.lastTypedAt(Instant.now().minus(Duration.ofHours(1)));
             try (Reclaim reclaim = new Reclaim(config(Map.of("reclaim.input-ttys", pty.path().toString(),
                     "reclaim.idle-after", "30s")))) {
-                assertEquals(HostMode.OPEN, reclaim.mode(false, System.currentTimeMillis()), "nobody typed for an hour");
+                assertEquals(HostMode.OPEN, reclaim.mode(0.0, System.currentTimeMillis()), "nobody typed for an hour");
                 pty.type("vi notes.txt");
                 awaitMode(reclaim, HostMode.RECLAIMING, System.currentTimeMillis());
                 assertEquals(Set.of(Reason.INPUT), reclaim.reasons());
                 long typedAt = pty.accessTime().toEpochMilli();
-                assertEquals(HostMode.RECLAIMING, reclaim.mode(false, typedAt + 29_999));
-                assertEquals(HostMode.OPEN, reclaim.mode(false, typedAt + 30_000), "idle for 30 s");
+                assertEquals(HostMode.RECLAIMING, reclaim.mode(0.0, typedAt + 29_999));
+                assertEquals(HostMode.OPEN, reclaim.mode(0.0, typedAt + 30_000), "idle for 30 s");
             }
         }
     }
@@ -149,7 +150,7 @@ class ReclaimTest {
             Thread.sleep(500);
             try (Reclaim reclaim = new Reclaim(config(Map.of("reclaim.input", "false",
                     "reclaim.input-ttys", pty.path().toString())))) {
-                assertEquals(HostMode.OPEN, reclaim.mode(false, System.currentTimeMillis()));
+                assertEquals(HostMode.OPEN, reclaim.mode(0.0, System.currentTimeMillis()));
             }
         }
     }
@@ -160,22 +161,30 @@ class ReclaimTest {
             pty.lastTypedAt(Instant.now().minus(Duration.ofHours(1)));
             pty.type("make");
             try (Reclaim reclaim = new Reclaim(config(Map.of("reclaim.input-ttys", "/dev/no-such-tty")))) {
-                assertEquals(HostMode.OPEN, reclaim.mode(false, System.currentTimeMillis()), "not the watched terminal");
+                assertEquals(HostMode.OPEN, reclaim.mode(0.0, System.currentTimeMillis()), "not the watched terminal");
                 reclaim.reconfigure(config(Map.of("reclaim.input-ttys", pty.path().toString())));
                 awaitMode(reclaim, HostMode.RECLAIMING, System.currentTimeMillis());
                 reclaim.reconfigure(config(Map.of("reclaim.input", "false", "reclaim.schedule", "Mon-Sun")));
-                assertEquals(HostMode.RECLAIMING, reclaim.mode(false, System.currentTimeMillis()));
+                assertEquals(HostMode.RECLAIMING, reclaim.mode(0.0, System.currentTimeMillis()));
                 assertEquals(Set.of(Reason.SCHEDULE), reclaim.reasons(), "input off, the schedule on");
             }
         }
     }
 
+    @Test
+    void aNewOwnerLoadThresholdAppliesFromTheNextRound() {
+        Reclaim reclaim = withoutInput(config(Map.of("reclaim.owner-load", "true", "reclaim.owner-load-threshold", "2")), UTC);
+        assertEquals(HostMode.OPEN, reclaim.mode(1.0, 1_000), "one busy process is not the owner, here");
+        reclaim.reconfigure(config(Map.of("reclaim.owner-load", "true", "reclaim.owner-load-threshold", "0.5")));
+        assertEquals(HostMode.RECLAIMING, reclaim.mode(1.0, 2_000));
+    }
+
     /** Until the host is in {@code mode} at {@code nowMillis}: the reader of the pty reads when it is scheduled. */
     private static void awaitMode(Reclaim reclaim, HostMode mode, long nowMillis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (reclaim.mode(false, nowMillis) != mode && System.nanoTime() < deadline) {
+        while (reclaim.mode(0.0, nowMillis) != mode && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        assertEquals(mode, reclaim.mode(false, nowMillis));
+        assertEquals(mode, reclaim.mode(0.0, nowMillis));
     }
 }
