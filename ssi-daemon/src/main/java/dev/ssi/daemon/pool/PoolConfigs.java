@@ -20,6 +20,13 @@ final class PoolConfigs {
     private PoolConfigs() {}
 
     static void write(String poolId, List<PoolNode> nodes, Map<String, String> settings) {
+        for (String key : settings.keySet()) {
+            String prefix = key.contains(":") ? key.substring(0, key.indexOf(':')) : null;
+            if (prefix != null && nodes.stream().noneMatch(node -> node.name().equals(prefix))) {
+                throw new PoolException("setting '" + key + "' is for node '" + prefix + "', which pool " + poolId
+                        + " does not have; its nodes are " + nodes.stream().map(PoolNode::name).collect(Collectors.joining(", ")));
+            }
+        }
         for (PoolNode node : nodes) {
             Properties config = new Properties();
             config.setProperty("load.scope", "cgroup");
