@@ -125,8 +125,8 @@ public final class Balance implements AutoCloseable {
     /** What this node knows of every node, itself first, for {@code ssi nodes}. */
     public List<Map<String, Object>> nodes() {
         try {
-            return thread.submit(() -> NodesReport.rows(node, latest, mode, measuredAtNanos, window, addresses,
-                    System.currentTimeMillis())).get(5, TimeUnit.SECONDS);
+            return thread.submit(() -> NodesReport.rows(node, latest, mode, reclaim.reasons(), measuredAtNanos, window,
+                    addresses, System.currentTimeMillis())).get(5, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot report the pool's load: " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -143,6 +143,11 @@ public final class Balance implements AutoCloseable {
         reclaim.drain(drain);
         thread.execute(this::round);
         return Map.of("node", node.id().value(), "drained", drain);
+    }
+
+    /** New reclaim rules ({@code ssi host set reclaim.*}): they apply from the next round on. */
+    public void reconfigure(ReclaimConfig reclaimConfig) {
+        thread.execute(() -> reclaim.reconfigure(reclaimConfig));
     }
 
     /**
@@ -188,7 +193,7 @@ public final class Balance implements AutoCloseable {
             long now = System.currentTimeMillis();
             long startedNanos = System.nanoTime();
             NodeState state = meter.measure(node.hosted(), now);
-            mode = reclaim.mode(state.vector().ownerActive(), now);
+            mode = reclaim.mode(state.vector().ownerLoad(), now);
             if (mode == HostMode.RECLAIMING) {
                 state = new NodeState(state.vector().withOffer(state.vector().offer().closed()), state.jobs());
             }
@@ -322,5 +327,6 @@ public final class Balance implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        reclaim.close();
     }
 }

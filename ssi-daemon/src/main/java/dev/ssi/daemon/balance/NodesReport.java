@@ -13,17 +13,20 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * {@code ssi nodes}: every node this one knows, itself first, with what it knows of each one's
  * load and how old that is. A node only configured or introduced, never heard from, is
- * "unknown"; one silent too long is "suspect" until it is forgotten.
+ * "unknown"; one silent too long is "suspect" until it is forgotten. This node says which rules
+ * reclaimed it, if any ({@code reclaimed_by}: drained, stopping, owner-load, input, schedule).
  */
 final class NodesReport {
     private NodesReport() {}
 
-    static List<Map<String, Object>> rows(Node node, NodeState latest, HostMode mode, long measuredAtNanos,
-            GossipWindow window, AddressBook addresses, long nowMillis) {
+    static List<Map<String, Object>> rows(Node node, NodeState latest, HostMode mode, Set<Reclaim.Reason> reclaimedBy,
+            long measuredAtNanos, GossipWindow window, AddressBook addresses, long nowMillis) {
         Map<NodeId, PeerInfo> heard = new HashMap<>();
         window.known(nowMillis).forEach(peer -> heard.put(peer.vector().node(), peer));
         Map<NodeId, MemberState> members = window.members(nowMillis);
@@ -38,6 +41,8 @@ final class NodesReport {
                 describe(row, "self", latest == null ? null : latest.vector(),
                         latest == null ? null : (System.nanoTime() - measuredAtNanos) / 1_000_000);
                 row.put("mode", mode.name().toLowerCase(java.util.Locale.ROOT));
+                row.put("reclaimed_by", reclaimedBy.isEmpty() ? null
+                        : reclaimedBy.stream().map(Reclaim.Reason::label).collect(Collectors.joining(",")));
             } else if (heard.containsKey(id)) {
                 describe(row, members.get(id).name().toLowerCase(java.util.Locale.ROOT), heard.get(id).vector(),
                         heard.get(id).ageMillis());

@@ -1,5 +1,6 @@
 package dev.ssi.daemon.balance;
 
+import dev.ssi.daemon.balance.input.InputActivity;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.Set;
@@ -10,22 +11,35 @@ import java.util.Set;
  * <pre>
  * reclaim.owner-load            the owner's own CPU load above the threshold reclaims the host  off
  * reclaim.owner-load-threshold  runnable processes of the owner's own that count as present  0.5
+ * reclaim.input                 keyboard or mouse input reclaims the host                      on
+ * reclaim.input-ttys            terminals whose input counts: absolute paths, the last part
+ *                               of each may be a glob, comma-separated        /dev/tty[0-9]*
+ * reclaim.schedule              windows of local time when the host is its owner's, e.g.
+ *                               Mon-Fri 08:00-18:00, Sat 10:00-12:00 ({@link ReclaimSchedule}) off
  * reclaim.idle-after            the owner gone this long, the host takes guests again         60s
  * reclaim.stop-timeout          on SIGTERM, how long ssid tries to move its guests away
  *                               before it exits (within the service's stop timeout)          10s
  * reclaim.deadline              how long guests have to leave for other nodes; those still
  *                               here after it are sent to their homes to be kept frozen      30s
  * </pre>
- * {@code ssi drain} reclaims the host whatever these say, until {@code ssi undrain}.
+ * {@code ssi drain} reclaims the host whatever these say, until {@code ssi undrain}, and so does
+ * SIGTERM. Read again ({@link #read}) and handed to a running host's reclaim, new values apply at
+ * its next round.
  */
-public record ReclaimConfig(boolean onOwnerLoad, double ownerLoadThreshold, Duration idleAfter, Duration stopTimeout,
-        Duration deadline) {
+public record ReclaimConfig(boolean onOwnerLoad, double ownerLoadThreshold, boolean onInput, String inputTtys,
+        ReclaimSchedule schedule, Duration idleAfter, Duration stopTimeout, Duration deadline) {
     public static final Set<String> KEYS = Set.of("reclaim.owner-load", "reclaim.owner-load-threshold",
-            "reclaim.idle-after", "reclaim.stop-timeout", "reclaim.deadline");
+            "reclaim.input", "reclaim.input-ttys", ReclaimSchedule.KEY, "reclaim.idle-after", "reclaim.stop-timeout",
+            "reclaim.deadline");
+    static final String CONSOLE_TTYS = "/dev/tty[0-9]*";
 
-    static ReclaimConfig read(Properties properties) {
+    /** The keys above from {@code properties}, defaults for those missing; a bad value is an error that names its key. */
+    public static ReclaimConfig read(Properties properties) {
         Settings s = new Settings(properties);
+        String ttys = s.text("reclaim.input-ttys", CONSOLE_TTYS);
+        InputActivity.checkTtys(ttys);
         return new ReclaimConfig(s.flag("reclaim.owner-load", false), s.number("reclaim.owner-load-threshold", 0.5, 0, 1000),
+                s.flag("reclaim.input", true), ttys, ReclaimSchedule.parse(s.text(ReclaimSchedule.KEY, "off")),
                 s.duration("reclaim.idle-after", "60s"), s.duration("reclaim.stop-timeout", "10s"),
                 s.duration("reclaim.deadline", "30s"));
     }

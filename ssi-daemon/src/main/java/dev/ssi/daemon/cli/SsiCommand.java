@@ -114,7 +114,7 @@ public final class SsiCommand implements Runnable {
         @Override
         int run() throws IOException {
             return common.print(common.ask(Type.NODES, new Payload()), List.of("node", "address", "state", "age_s", "cpus",
-                    "speed", "home_jobs", "guest_jobs", "owner_load", "accepting", "mode", "free_mb"));
+                    "speed", "home_jobs", "guest_jobs", "owner_load", "accepting", "mode", "reclaimed_by", "free_mb"));
         }
     }
 

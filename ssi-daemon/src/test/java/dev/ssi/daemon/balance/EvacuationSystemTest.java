@@ -7,10 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.ssi.daemon.control.ControlFrame.Payload;
 import dev.ssi.daemon.control.ControlFrame.Type;
+import dev.ssi.daemon.balance.input.Pty;
 import dev.ssi.daemon.pool.PoolDaemons;
+import dev.ssi.daemon.pool.PoolNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -23,10 +28,11 @@ import org.junit.jupiter.api.Timeout;
  * A reclaimed host sends its guests away, as a user meets it: a workstation and two hosts in a
  * local pool (real ssids, real CRIU, real namespaces), a job started with the real ssi-run on the
  * workstation and moved to h1 with {@code ssi migrate}; balancing is off, so only the reclaim
- * moves it. Then h1's owner takes h1 back — {@code ssi drain}, the owner's own CPU load, or
- * SIGTERM to its ssid — and the job must leave h1 and still end right. Where no node takes it
- * (the workstation and h2 drained too), it is frozen at its home, and runs again by itself once
- * a node takes it — after its home was killed and restarted too.
+ * moves it. Then h1's owner takes h1 back — {@code ssi drain}, the owner's own CPU load, typing
+ * at a terminal h1 watches (a real pty that a real program reads), office hours in h1's
+ * schedule, or SIGTERM to its ssid — and the job must leave h1 and still end right. Where no
+ * node takes it (the workstation and h2 drained too), it is frozen at its home, and runs again
+ * by itself once a node takes it — after its home was killed and restarted too.
  */
 @Timeout(300)
 class EvacuationSystemTest {
@@ -139,10 +145,47 @@ class EvacuationSystemTest {
         return "";
     }
 
+    @Test
+    void typingAtTheOwnersTerminalSendsTheGuestElsewhere() throws Exception {
+        try (Pty terminal = Pty.open()) {
+            terminal.lastTypedAt(Instant.now().minus(Duration.ofHours(1)));
+            up(Map.of("balance.enabled", "false", "reclaim.idle-after", "20s",
+                    "h1:reclaim.input", "true", "h1:reclaim.input-ttys", terminal.path().toString()));
+            try (Guest guest = Guest.onH1(pool)) {
+                assertEquals("open", selfMode("h1"), "nobody typed at h1's terminal for an hour");
+                terminal.type("vi thesis.tex");
+                guest.awaitGone("its owner typed at h1's terminal " + terminal.path());
+                assertEquals("input", self("h1").path("reclaimed_by").asText(), "h1 says why it is reclaimed");
+                guest.finish();
+                assertEquals("open", awaitMode("h1", "open"), "h1 takes guests again once its owner is idle");
+            }
+        }
+    }
+
+    @Test
+    void aScheduleThatCoversNowSendsTheGuestElsewhere() throws Exception {
+        up(Map.of("balance.enabled", "false"));
+        try (Guest guest = Guest.onH1(pool)) {
+            // The owner's office hours, set while the guest is there; every day, whole days: no midnight to race.
+            PoolNode h1 = PoolDaemons.node(pool.pool(), "h1");
+            PoolDaemons.kill(h1);
+            Files.writeString(h1.config(), "reclaim.schedule=Mon-Sun\n", StandardOpenOption.APPEND);
+            PoolDaemons.restart(pool.pool(), "h1", Map.of());
+            guest.awaitGone("h1's schedule covers now");
+            assertEquals("reclaiming", selfMode("h1"));
+            assertEquals("schedule", self("h1").path("reclaimed_by").asText(), "h1 says why it is reclaimed");
+            guest.finish();
+        }
+    }
+
     private String selfMode(String node) throws IOException {
+        return self(node).path("mode").asText();
+    }
+
+    private JsonNode self(String node) throws IOException {
         for (JsonNode row : pool.ask(node, Type.NODES, new Payload())) {
             if (row.path("self").asBoolean()) {
-                return row.path("mode").asText();
+                return row;
             }
         }
         throw new AssertionError(node + " does not list itself");
