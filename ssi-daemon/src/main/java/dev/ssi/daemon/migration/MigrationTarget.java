@@ -30,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -56,6 +57,7 @@ public final class MigrationTarget {
     private final Journal journal;
     private final DescriptorKeeper keeper;
     private final Room room;
+    private final Placement placement;
     private final BiPredicate<JobId, Integer> runsHere;
     private final Arrival arrived;
     private final PeerCalls peers;
@@ -93,14 +95,20 @@ public final class MigrationTarget {
         }
     }
 
-    /** Whether this node takes {@code job}, with {@code alreadyComing} other jobs accepted and on their way in. */
+    /** Why this node does not take the offered job, with {@code alreadyComing} others on their way in; empty when it does. */
     @FunctionalInterface
     public interface Room {
-        boolean takes(JobId job, int alreadyComing);
+        Optional<String> refusal(Offer offer, int alreadyComing);
+    }
+
+    /** Puts a job just restored here, still stopped, where it belongs on this node (a guest's cgroup and nice). */
+    @FunctionalInterface
+    public interface Placement {
+        void place(Offer offer, RunningJob restored) throws IOException;
     }
 
     /** What this node needs from the rest of it to take jobs in. */
-    public record Context(Journal journal, DescriptorKeeper keeper, Room room,
+    public record Context(Journal journal, DescriptorKeeper keeper, Room room, Placement placement,
             BiPredicate<JobId, Integer> runsHere, Arrival arrived, PeerCalls peers) {}
 
     public MigrationTarget(Criu criu, Path incoming, Executor work, Context context) {
@@ -111,6 +119,7 @@ public final class MigrationTarget {
         this.journal = context.journal();
         this.keeper = context.keeper();
         this.room = context.room();
+        this.placement = context.placement();
         this.runsHere = context.runsHere();
         this.arrived = context.arrived();
         this.peers = context.peers();
@@ -127,8 +136,12 @@ public final class MigrationTarget {
     /** One offer at a time: the room check and taking the place are one step. */
     private synchronized Done accept(NodeId from, Offer offer) {
         JobId job = jobOf(offer.getJob());
-        if (pending.containsKey(job) || !room.takes(job, pending.size())) {
-            throw new RefusedException("no room for " + job + " here");
+        if (pending.containsKey(job)) {
+            throw new RefusedException(job + " is already on its way here");
+        }
+        Optional<String> refusal = room.refusal(offer, pending.size());
+        if (refusal.isPresent()) {
+            throw new RefusedException(refusal.get());
         }
         if (offer.getArgvCount() == 0) {
             throw new RefusedException("offer of " + job + " has no command");
@@ -197,6 +210,7 @@ public final class MigrationTarget {
         RunningJob restored = RunningJob.restore(criu, images, p.dir.resolve("work"), p.pipes());
         String name = HostedJobs.keeperName(p.job(), p.epoch);
         try {
+            placement.place(p.offer, restored);
             keeper.hold(name, restored.descriptors());
         } catch (IOException e) {
             restored.kill();
