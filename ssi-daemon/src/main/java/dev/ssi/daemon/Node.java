@@ -207,7 +207,22 @@ public final class Node implements AutoCloseable {
             timer.schedule(() -> hangUpIfUnattended(job), REATTACH_WINDOW.toSeconds(), TimeUnit.SECONDS);
         });
         new Recovery(hosted, outgoings, committer, target, keeper, this::call).run(replayed);
+        confineGuests();
         timer.scheduleWithFixedDelay(this::tick, TIMER_PERIOD_MILLIS, TIMER_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Guests taken over after a restart get this start's terms (a change made live before it is gone). */
+    private void confineGuests() {
+        for (Hosted job : hosted()) {
+            if (!job.home().equals(id()) && job.root() > 0) {
+                try {
+                    confinement.guest(job.root());
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.WARNING, "cannot hold guest " + job.job() + " to this host's terms: "
+                            + e.getMessage());
+                }
+            }
+        }
     }
 
     /** A job whose ssi-run did not come back after this node restarted is hung up on, as a terminal's would be. */

@@ -109,7 +109,9 @@ public final class SsiCommand implements Runnable {
     }
 
     @Command(name = "nodes", description = "Lists the nodes this node knows, with what it knows of their load and how "
-            + "old that is (age_s): CPUs, speed, runnable home and guest jobs, the owner's load, whether it takes guests.")
+            + "old that is (age_s): CPUs, speed, runnable home and guest jobs, the owner's load, whether it takes guests, and its "
+            + "terms for guests: guests here of the most it takes, their nice level (this node only), their CPU quota "
+            + "(for other nodes: the CPU their guests get while the owner works), whose jobs it takes (*: everyone).")
     static final class Nodes extends AdminCall {
         @Override
         int run() throws IOException {
@@ -203,7 +205,8 @@ public final class SsiCommand implements Runnable {
             + "too: e.g. ssi host set guests.cpu-max=0.5 guests.nice=10. The change lasts until ssid stops: it is not "
             + "written to the configuration file.", "Keys: guests.max, guests.nice (0..19), guests.cpu-weight "
             + "(1..10000, cgroup v2 scale), guests.cpu-max (CPUs, or none), guests.memory-max (e.g. 4G, or none), "
-            + "guests.users (comma-separated; empty: everyone), guests.accepting (true or false)."})
+            + "guests.users (comma-separated; empty: everyone), guests.accepting (true or false). Only guests.* keys change "
+            + "live; reclaim.* and the others are read from the configuration file when ssid starts."})
     static final class HostSet extends AdminCall {
         @Parameters(paramLabel = "KEY=VALUE", arity = "1..*")
         List<String> settings;

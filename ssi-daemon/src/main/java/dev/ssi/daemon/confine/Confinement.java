@@ -4,6 +4,7 @@ import dev.ssi.daemon.balance.GuestsConfig;
 import dev.ssi.daemon.balance.load.ProcStat;
 import dev.ssi.daemon.balance.load.ProcessTable;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,14 +21,18 @@ import java.util.Map;
  */
 public final class Confinement implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Confinement.class.getName());
+    /** In the node's state directory: the guests' cgroup directories, for whoever cleans up after an ssid killed. */
+    private static final String RECORD = "guests.cgroup";
 
     private final GuestsCgroup cgroup;
     private final String cgroupState;
+    private final Path record;
     private volatile GuestsConfig terms;
 
-    private Confinement(GuestsCgroup cgroup, String cgroupState, GuestsConfig terms) {
+    private Confinement(GuestsCgroup cgroup, String cgroupState, Path record, GuestsConfig terms) {
         this.cgroup = cgroup;
         this.cgroupState = cgroupState;
+        this.record = record;
         this.terms = terms;
     }
 
@@ -35,13 +40,29 @@ public final class Confinement implements AutoCloseable {
     public static Confinement start(String node, Path state, GuestsConfig terms) {
         String name = "ssi-guests-" + node.replaceAll("[^A-Za-z0-9_.-]", "_") + "-"
                 + Integer.toHexString(state.toAbsolutePath().normalize().toString().hashCode());
+        Path record = state.resolve(RECORD);
         try {
             GuestsCgroup cgroup = GuestsCgroup.create(name);
+            Files.write(record, cgroup.dirs().stream().map(Path::toString).toList());
             cgroup.apply(terms);
-            return new Confinement(cgroup, cgroup.describe(), terms);
+            return new Confinement(cgroup, String.join(",", Files.readAllLines(record)), record, terms);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "guests get no cgroup, only their nice level: " + e.getMessage());
-            return new Confinement(null, "none: " + e.getMessage(), terms);
+            return new Confinement(null, "none: " + e.getMessage(), record, terms);
+        }
+    }
+
+    /**
+     * Removes the guests' cgroup an ssid that was killed left behind in {@code state}, once it
+     * is empty (a local pool's teardown, after it has killed every process of the pool).
+     */
+    public static void removeLeftover(Path state) throws IOException {
+        Path record = state.resolve(RECORD);
+        if (Files.exists(record)) {
+            for (String dir : Files.readAllLines(record)) {
+                Files.deleteIfExists(Path.of(dir));
+            }
+            Files.delete(record);
         }
     }
 
@@ -115,6 +136,7 @@ public final class Confinement implements AutoCloseable {
         if (cgroup != null) {
             try {
                 cgroup.remove();
+                Files.deleteIfExists(record);
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, e.getMessage());
             }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * The one cgroup all guest jobs of this node run in, made beneath the cgroup ssid itself runs in
@@ -99,9 +98,9 @@ final class GuestsCgroup {
         }
     }
 
-    /** Its directories, one per hierarchy. */
-    String describe() {
-        return hierarchies.stream().map(h -> h.dir().toString()).collect(Collectors.joining(","));
+    /** Its directories, one per hierarchy, the cpu hierarchy's first. */
+    List<Path> dirs() {
+        return hierarchies.stream().map(Hierarchy::dir).toList();
     }
 
     private static void write(Path file, String value) throws IOException {

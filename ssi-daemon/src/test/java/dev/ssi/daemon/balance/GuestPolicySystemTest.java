@@ -92,6 +92,12 @@ class GuestPolicySystemTest {
                     WINDOW_SECONDS, capped / WINDOW_SECONDS, freer / WINDOW_SECONDS);
 
             assertEquals("h1", whereIs(job), "the job stayed on h1");
+            JsonNode home = pool.ask("ws", Type.MIGRATE, new Payload().string(job).string("ws"));
+            assertEquals("ws", home.path("where").asText(), "the job came home: " + home);
+            List<Integer> atHome = jobProcessesOnWorkstation();
+            assertTrue(!atHome.isEmpty(), "the job's processes run in the workstation's own cgroup");
+            assertEquals(List.of(0), niceLevels(atHome), "at home the job runs at nice 0 again");
+            assertEquals(List.of(), processesIn(guestsCgroup("ws")), "and not in the workstation's guests' cgroup");
             finish(run);
         } finally {
             end(run);
@@ -186,6 +192,26 @@ class GuestPolicySystemTest {
             }
         }
         throw new AssertionError("no cpu cgroup among " + cgroup);
+    }
+
+    /** The job's processes (mawk) in the very cgroups the workstation's ssid runs in, in every hierarchy. */
+    private List<Integer> jobProcessesOnWorkstation() throws IOException {
+        long ssid = PoolDaemons.running(PoolDaemons.node(pool.pool(), "ws")).orElseThrow().pid();
+        String cgroups = Files.readString(Path.of("/proc", Long.toString(ssid), "cgroup"));
+        List<Integer> mawks = new ArrayList<>();
+        try (Stream<Path> all = Files.list(Path.of("/proc"))) {
+            for (Path proc : all.filter(p -> p.getFileName().toString().matches("[0-9]+")).toList()) {
+                try {
+                    if (Files.readString(proc.resolve("comm")).strip().equals("mawk")
+                            && Files.readString(proc.resolve("cgroup")).equals(cgroups)) {
+                        mawks.add(Integer.valueOf(proc.getFileName().toString()));
+                    }
+                } catch (NoSuchFileException e) {
+                    // Gone meanwhile: not the job.
+                }
+            }
+        }
+        return mawks;
     }
 
     private static List<Integer> processesIn(Path cgroup) throws IOException {
