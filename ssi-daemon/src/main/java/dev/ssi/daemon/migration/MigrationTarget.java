@@ -39,8 +39,9 @@ import java.util.function.BiPredicate;
 
 /**
  * The receiving half of a migration. An offer is checked before anything freezes (files the job
- * holds open, CPU, room); the images stream into a fresh directory; the job is restored stopped,
- * its pipes handed to the keeper; on commit it is resumed and handed to {@code arrived}; on abort
+ * holds open, CPU, room, the host owner's terms); the images stream into a fresh directory; the
+ * job is restored stopped, placed (a guest into the guests' cgroup, at their nice level), its
+ * pipes handed to the keeper; on commit it is resumed and handed to {@code arrived}; on abort
  * everything is discarded. Each step is journaled first. A copy left waiting — its source gone
  * quiet, or this node back from a crash — asks the source what became of the job (FATE) and
  * acts on the answer; it never resumes on its own.
