@@ -3,6 +3,8 @@ package dev.ssi.daemon;
 import dev.ssi.checkpoint.Criu;
 import dev.ssi.checkpoint.CriuException;
 import dev.ssi.checkpoint.os.ExitStatus;
+import dev.ssi.daemon.balance.GuestsConfig;
+import dev.ssi.daemon.confine.Confinement;
 import dev.ssi.daemon.home.HomeJob;
 import dev.ssi.daemon.home.HomeLink;
 import dev.ssi.daemon.home.HomeOutput;
@@ -87,29 +89,29 @@ public final class Node implements AutoCloseable {
     private final MigrationSource source;
     private final MigrationTarget target;
     private final FrozenJobs frozen;
-    private final int maxGuests;
+    private final Confinement confinement;
     private volatile Predicate<JobId> admitsGuest = job -> true;
 
     /** A job running here, as the scheduler needs to know it: {@code root} is its pid 1 (0 once it has ended). */
     public record Hosted(JobId job, NodeId home, int epoch, int root) {}
 
-    private Node(TransportNode transport, Criu criu, Path shim, Path state, int maxGuests, Journal journal,
+    private Node(TransportNode transport, Criu criu, Path shim, Path state, Confinement confinement, Journal journal,
             DescriptorKeeper keeper) throws CriuException, IOException {
         this.transport = transport;
         this.shim = shim;
         this.journal = journal;
         this.keeper = keeper;
-        this.maxGuests = maxGuests;
+        this.confinement = confinement;
         this.hosted = new HostedJobs(transport.id(), journal, keeper, state.resolve("spool"), this::linkTo);
         this.outgoings = new Outgoings(journal);
         this.committer = new Committer(outgoings, timer, this::call);
         this.source = new MigrationSource(criu, state.resolve("outgoing"), criu.fingerprint().cpuinfoImage(), outgoings,
                 committer);
-        this.frozen = new FrozenJobs(transport.id(), state.resolve("frozen"), journal, criu, hosted);
+        this.frozen = new FrozenJobs(transport.id(), state.resolve("frozen"), journal, criu, hosted, this::place);
         frozen.onFrozen((job, epoch) -> java.util.Optional.ofNullable(homed.get(job))
                 .ifPresent(home -> home.arrived(id(), epoch, Instant.now())));
         this.target = new MigrationTarget(criu, state.resolve("incoming"), work, new MigrationTarget.Context(journal,
-                keeper, this::hasRoomFor, this::runsInEpoch, this::arrived, this::call, frozen));
+                keeper, this::refusal, this::place, this::runsInEpoch, this::arrived, this::call, frozen));
         target.register(transport);
         registerHomeSide();
         transport.onCall(PeerProtocol.MOVE, (from, m) -> CompletableFuture.supplyAsync(() -> {
@@ -172,10 +174,11 @@ public final class Node implements AutoCloseable {
 
     /**
      * Starts the node on {@code state}: replays its journal, takes back from its keeper the pipes
-     * of the jobs it hosted before a restart, and takes those jobs over.
+     * of the jobs it hosted before a restart, and takes those jobs over. Guest jobs run on the
+     * host owner's {@code guests} terms.
      */
     public static Node start(NodeIdentity identity, TransportConfig config, Criu criu, Path shim, Path state,
-            int maxGuests) throws IOException, CriuException, InterruptedException {
+            GuestsConfig guests) throws IOException, CriuException, InterruptedException {
         Files.createDirectories(state.resolve("outgoing"));
         Files.createDirectories(state.resolve("incoming"));
         Journal journal = Journal.open(state);
@@ -188,10 +191,12 @@ public final class Node implements AutoCloseable {
             throw e;
         }
         TransportNode transport = TransportNode.start(identity, config);
+        Confinement confinement = Confinement.start(transport.id().value(), state, guests);
         Node node;
         try {
-            node = new Node(transport, criu, shim, state, maxGuests, journal, keeper);
+            node = new Node(transport, criu, shim, state, confinement, journal, keeper);
         } catch (CriuException | RuntimeException e) {
+            confinement.close();
             transport.close();
             keeper.close();
             journal.close();
@@ -210,7 +215,22 @@ public final class Node implements AutoCloseable {
         });
         new Recovery(hosted, outgoings, committer, target, keeper, this::call).run(replayed);
         frozen.recover(replayed);
+        confineGuests();
         timer.scheduleWithFixedDelay(this::tick, TIMER_PERIOD_MILLIS, TIMER_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Guests taken over after a restart get this start's terms (a change made live before it is gone). */
+    private void confineGuests() {
+        for (Hosted job : hosted()) {
+            if (!job.home().equals(id()) && job.root() > 0) {
+                try {
+                    confinement.guest(job.root());
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.WARNING, "cannot hold guest " + job.job() + " to this host's terms: "
+                            + e.getMessage());
+                }
+            }
+        }
     }
 
     /** A job whose ssi-run did not come back after this node restarted is hung up on, as a terminal's would be. */
@@ -548,9 +568,49 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    private boolean hasRoomFor(JobId job, int alreadyComing) {
-        boolean comingHome = job.value().startsWith(id().value() + "/");
-        return comingHome || (hosted.guests() + alreadyComing < maxGuests && admitsGuest.test(job));
+    /** Why this node does not take an offered job now; a job coming home it always takes. */
+    private java.util.Optional<String> refusal(Offer offer, int alreadyComing) {
+        JobId job = new JobId(offer.getJob());
+        if (NodeId.of(offer.getHome()).equals(id())) {
+            return java.util.Optional.empty();
+        }
+        String user = offer.getUser().isEmpty() ? "unknown" : offer.getUser();
+        return confinement.terms().refusal(id().value(), user, hosted.guests() + alreadyComing)
+                .or(() -> admitsGuest.test(job) ? java.util.Optional.empty()
+                        : java.util.Optional.of(id() + " is reclaimed by its owner: it takes no guests now"));
+    }
+
+    private void place(Offer offer, RunningJob restored) throws IOException {
+        if (NodeId.of(offer.getHome()).equals(id())) {
+            confinement.home(restored.root());
+        } else {
+            confinement.guest(restored.root());
+        }
+    }
+
+    /** The host owner's terms for guests now. */
+    public GuestsConfig guestTerms() {
+        return confinement.terms();
+    }
+
+    /** {@code ssi host}: the terms for guests, and their cgroup. */
+    public Map<String, Object> hostPolicy() {
+        Map<String, Object> shown = new java.util.LinkedHashMap<>();
+        shown.put("node", id().value());
+        shown.put("guests", hosted.guests());
+        shown.putAll(confinement.describe());
+        return shown;
+    }
+
+    /**
+     * {@code ssi host set}: changes the terms for guests now, for the guests already here too
+     * (not in the configuration file). A bad change names its key and changes nothing.
+     */
+    public Map<String, Object> changeHostPolicy(Map<String, String> changes) {
+        List<Integer> guests = hosted().stream().filter(h -> !h.home().equals(id()) && h.root() > 0)
+                .map(Hosted::root).toList();
+        confinement.change(changes, guests);
+        return hostPolicy();
     }
 
     private void arrived(Offer offer, RunningJob running) throws IOException {
@@ -599,6 +659,7 @@ public final class Node implements AutoCloseable {
         work.shutdownNow();
         keeper.close();
         journal.close();
+        confinement.close();
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreads(String name) {

@@ -28,11 +28,11 @@ public final class Ssid {
         }
         NodeIdentity identity = NodeIdentity.load(config.identityDir());
         Node node = Node.start(identity, TransportConfig.defaults(config.listen()), Criu.locate(), config.shim(),
-                config.stateDir(), config.maxGuests());
+                config.stateDir(), config.guests());
         config.peers().forEach((name, address) -> node.introduce(NodeId.of(name), address));
         Balance balance;
         try {
-            balance = Balance.start(node, config.balance(), config.peers(), config.maxGuests());
+            balance = Balance.start(node, config.balance(), config.peers());
         } catch (IllegalArgumentException e) {
             node.close();
             System.err.println("ssid: " + e.getMessage());

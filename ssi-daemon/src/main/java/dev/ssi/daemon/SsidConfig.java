@@ -1,6 +1,7 @@
 package dev.ssi.daemon;
 
 import dev.ssi.daemon.balance.BalanceConfig;
+import dev.ssi.daemon.balance.GuestsConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetSocketAddress;
@@ -20,18 +21,19 @@ import java.util.Set;
  * state.dir        images in flight, journal                       /var/lib/ssi
  * control.socket   the local clients' Unix socket                  /run/ssi/ssid.sock
  * peers            name@host:port, comma-separated                 (none)
- * guests.max       most guest jobs this node takes at once        4
  * shim             ssi-init                                        native/target/bin/ssi-init under ssi.root
  * </pre>
- * and the keys of load measurement, gossip and balancing ({@code balance.*}, {@code gossip.*},
- * {@code load.scope}, {@code cpu.speed}, {@code advertise}) that {@link BalanceConfig} lists.
+ * the keys of load measurement, gossip and balancing ({@code balance.*}, {@code gossip.*},
+ * {@code load.scope}, {@code cpu.speed}, {@code advertise}) that {@link BalanceConfig} lists, and
+ * the host owner's terms for guest jobs ({@code guests.*}) that {@link GuestsConfig} lists.
  * An unknown key or a bad value is an error that names the key.
  */
 public record SsidConfig(String nodeName, InetSocketAddress listen, Path identityDir, Path stateDir,
-        Path controlSocket, Map<String, InetSocketAddress> peers, int maxGuests, Path shim, BalanceConfig balance) {
+        Path controlSocket, Map<String, InetSocketAddress> peers, GuestsConfig guests, Path shim,
+        BalanceConfig balance) {
 
     private static final Set<String> KEYS = union(Set.of("node.name", "listen", "identity.dir", "state.dir",
-            "control.socket", "peers", "guests.max", "shim"), BalanceConfig.KEYS);
+            "control.socket", "peers", "shim"), union(BalanceConfig.KEYS, GuestsConfig.KEYS));
 
     public static SsidConfig load(Path file) throws IOException {
         Properties p = new Properties();
@@ -60,15 +62,17 @@ public record SsidConfig(String nodeName, InetSocketAddress listen, Path identit
         String root = System.getProperty("ssi.root", ".");
         InetSocketAddress listen = address("listen", p.getProperty("listen", "0.0.0.0:7420"));
         BalanceConfig balance;
+        GuestsConfig guests;
         try {
             balance = BalanceConfig.read(p, listen);
+            guests = GuestsConfig.read(p);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
         return new SsidConfig(name.strip(), listen,
                 Path.of(p.getProperty("identity.dir", "/etc/ssi")), Path.of(p.getProperty("state.dir", "/var/lib/ssi")),
                 Path.of(p.getProperty("control.socket", "/run/ssi/ssid.sock")), Map.copyOf(peers),
-                number("guests.max", p.getProperty("guests.max", "4")),
+                guests,
                 Path.of(p.getProperty("shim", root + "/native/target/bin/ssi-init")), balance);
     }
 

@@ -1,6 +1,7 @@
 package dev.ssi.daemon;
 
 import dev.ssi.checkpoint.Criu;
+import dev.ssi.daemon.balance.GuestsConfig;
 import dev.ssi.transport.NodeId;
 import dev.ssi.transport.TransportConfig;
 import dev.ssi.transport.trust.PoolAuthority;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Real nodes of one pool CA on the loopback address, each introduced to all others; closed together. */
 public final class LoopbackNodes implements AutoCloseable {
@@ -46,7 +48,8 @@ public final class LoopbackNodes implements AutoCloseable {
 
     private Node startUnintroduced(String name, int maxGuests, TransportConfig config) throws Exception {
         Node node = Node.start(authority.admit(NodeId.of(name), Duration.ofDays(1)), config, Criu.locate(),
-                BIN.resolve("ssi-init"), state.resolve(name), maxGuests);
+                BIN.resolve("ssi-init"), state.resolve(name),
+                GuestsConfig.defaults().with(Map.of("guests.max", Integer.toString(maxGuests))));
         nodes.add(node);
         open.add(node);
         return node;

@@ -138,7 +138,7 @@ class MigrationTest {
         assertMigrationFails(job, NodeId.of("nowhere"), "unknown node nowhere");
         home.introduce(NodeId.of("down"), new InetSocketAddress("127.0.0.1", 1));
         assertMigrationFails(job, NodeId.of("down"), "node down at /127.0.0.1:1 is unreachable");
-        assertMigrationFails(job, full.id(), "no room for " + job);
+        assertMigrationFails(job, full.id(), "full is full: it has 0 guest jobs (guests.max=0)");
         MigrationException unknown = assertThrows(MigrationException.class,
                 () -> home.migrate(new JobId("ws/999"), h1.id()));
         assertEquals("no job ws/999 runs on ws", unknown.getMessage());

@@ -76,7 +76,7 @@ public final class Balance implements AutoCloseable {
     private long measuredAtNanos;
     private long balancedAtNanos = System.nanoTime();
 
-    private Balance(Node node, BalanceConfig config, Map<String, InetSocketAddress> peers, int maxGuests) {
+    private Balance(Node node, BalanceConfig config, Map<String, InetSocketAddress> peers) {
         this.node = node;
         this.config = config;
         this.self = Ids.scheduler(node.id());
@@ -87,13 +87,10 @@ public final class Balance implements AutoCloseable {
         config.advertise().map(a -> a.getPort() != 0 ? a : new InetSocketAddress(a.getAddress(), node.address().getPort()))
                 .ifPresent(address -> addresses.configured(self, address));
         double speed = config.cpuSpeed().orElseGet(CpuSpeed::calibrate);
-        GuestPolicy d = GuestPolicy.defaults();
-        ReclaimRules r = d.reclaim();
+        ReclaimRules r = ReclaimRules.defaults();
         ReclaimRules rules = new ReclaimRules(config.reclaim().ownerLoadThreshold(), r.inputIdleMillis(),
                 r.evacuateOnOwnerReturn(), config.reclaim().deadline().toMillis());
-        GuestPolicy policy = new GuestPolicy(d.niceLevel(), d.cpuWeight(), d.guestCpusWhileOwnerActive(),
-                d.memoryLimitBytes(), maxGuests, d.acceptedUsers(), d.acceptingNow(), rules);
-        this.meter = new LoadMeter(self, Scope.named(config.loadScope()), speed, policy,
+        this.meter = new LoadMeter(self, Scope.named(config.loadScope()), speed, () -> policy(node.guestTerms(), rules),
                 new JobMeter(speed, history::carried, job -> node.pinnedBecause(job).isPresent()));
         this.rebalancer = new Rebalancer(config.policy(), config.startPlacement());
         this.costs = new MoveCosts(config.linkBytesPerSecond());
@@ -103,13 +100,13 @@ public final class Balance implements AutoCloseable {
     }
 
     /**
-     * Starts gossiping and balancing for {@code node}.
+     * Starts gossiping and balancing for {@code node}; its offer is the host owner's terms for
+     * guests ({@code guests.*}) as they are at each round.
      *
-     * @param peers     the configured peers, the seeds of gossip
-     * @param maxGuests the node's guest cap ({@code guests.max}), gossiped as its offer
+     * @param peers the configured peers, the seeds of gossip
      */
-    public static Balance start(Node node, BalanceConfig config, Map<String, InetSocketAddress> peers, int maxGuests) {
-        Balance balance = new Balance(node, config, peers, maxGuests);
+    public static Balance start(Node node, BalanceConfig config, Map<String, InetSocketAddress> peers) {
+        Balance balance = new Balance(node, config, peers);
         node.onMessage(GOSSIP, (from, gossip) -> balance.thread.execute(() -> balance.received(from, gossip)));
         node.onMessage(HISTORY, (from, h) -> {
             balance.history.arrived(new JobId(h.getJob()), h.getWorkSeconds(), System.nanoTime());
@@ -120,6 +117,16 @@ public final class Balance implements AutoCloseable {
         node.admitGuestsOnlyIf(job -> balance.acceptingGuests());
         balance.thread.scheduleWithFixedDelay(balance::round, 0, config.gossip().intervalMillis(), TimeUnit.MILLISECONDS);
         return balance;
+    }
+
+    /**
+     * The scheduler's view of the terms: guests get {@code guests.cpu-max} while the owner works
+     * (the scheduler's default where there is no hard quota), at most {@code guests.memory-max}.
+     */
+    private static GuestPolicy policy(GuestsConfig terms, ReclaimRules rules) {
+        GuestPolicy d = GuestPolicy.defaults();
+        return new GuestPolicy(terms.nice(), terms.cpuWeight(), terms.cpuMax().orElse(d.guestCpusWhileOwnerActive()),
+                terms.memoryMax().orElse(Long.MAX_VALUE), terms.maxGuests(), terms.users(), terms.accepting(), rules);
     }
 
     /** What this node knows of every node, itself first, for {@code ssi nodes}. */

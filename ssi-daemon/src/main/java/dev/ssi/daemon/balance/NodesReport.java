@@ -43,6 +43,7 @@ final class NodesReport {
                 row.put("mode", mode.name().toLowerCase(java.util.Locale.ROOT));
                 row.put("reclaimed_by", reclaimedBy.isEmpty() ? null
                         : reclaimedBy.stream().map(Reclaim.Reason::label).collect(Collectors.joining(",")));
+                terms(row, node);
             } else if (heard.containsKey(id)) {
                 describe(row, members.get(id).name().toLowerCase(java.util.Locale.ROOT), heard.get(id).vector(),
                         heard.get(id).ageMillis());
@@ -83,6 +84,26 @@ final class NodesReport {
         row.put("guest_places", v.offer().maxGuestJobs());
         row.put("free_mb", v.freeMemoryBytes() >> 20);
         row.put("total_mb", v.totalMemoryBytes() >> 20);
+        // What gossip carries of a peer's terms: its guests (runnable ones) of its free places, the CPU
+        // they get while its owner works, whose jobs it takes. Its nice level it does not say.
+        row.put("guests", v.guestJobs() + "/" + v.offer().maxGuestJobs());
+        row.put("nice", null);
+        row.put("cpu_max", round(v.offer().guestCpusWhileOwnerActive()));
+        row.put("users", users(v.offer().acceptedUsers()));
+    }
+
+    /** This node's own terms for guests, as {@code ssi host} shows them in full. */
+    private static void terms(Map<String, Object> row, Node node) {
+        GuestsConfig terms = node.guestTerms();
+        long guests = node.hosted().stream().filter(h -> !h.home().equals(node.id())).count();
+        row.put("guests", guests + "/" + terms.maxGuests());
+        row.put("nice", terms.nice());
+        row.put("cpu_max", terms.settings().get("guests.cpu-max"));
+        row.put("users", users(terms.users()));
+    }
+
+    private static String users(java.util.Set<String> users) {
+        return users.isEmpty() ? "*" : String.join(",", new java.util.TreeSet<>(users));
     }
 
     /** A peer's mode as its gossip tells it: it says whether it takes guests and whether its owner is there. */

@@ -8,6 +8,8 @@ import java.util.regex.Pattern;
 /** Typed values of a properties file, with defaults; a bad value is an error that names its key. */
 final class Settings {
     private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m)");
+    private static final Pattern BYTES = Pattern.compile("([0-9]+)([KkMmGg]?)");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.][A-Za-z0-9_.-]*");
 
     private final Properties properties;
 
@@ -76,6 +78,54 @@ final class Settings {
             // Said below.
         }
         throw bad(key, value, "a number from " + least + " to " + most);
+    }
+
+    /** A whole number in [least, most]. */
+    int count(String key, int otherwise, int least, int most) {
+        int n = count(key, otherwise, least);
+        if (n > most) {
+            throw bad(key, text(key, ""), "a whole number from " + least + " to " + most);
+        }
+        return n;
+    }
+
+    /** Bytes, with an optional K, M or G (powers of 1024): {@code 512M}, {@code 4G}. */
+    long bytes(String key, String otherwise) {
+        String value = text(key, otherwise);
+        Matcher m = BYTES.matcher(value);
+        if (m.matches()) {
+            int shift = switch (m.group(2).toUpperCase(java.util.Locale.ROOT)) {
+                case "K" -> 10;
+                case "M" -> 20;
+                case "G" -> 30;
+                default -> 0;
+            };
+            try {
+                long amount = Long.parseLong(m.group(1));
+                if (amount > 0 && amount <= Long.MAX_VALUE >> shift) {
+                    return amount << shift;
+                }
+            } catch (NumberFormatException e) {
+                // Said below.
+            }
+        }
+        throw bad(key, value, "a size such as 512M or 4G");
+    }
+
+    /** A comma-separated list of names; empty when the key is absent or blank. */
+    java.util.Set<String> names(String key) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (String name : text(key, "").split(",")) {
+            String n = name.strip();
+            if (n.isEmpty()) {
+                continue;
+            }
+            if (!NAME.matcher(n).matches()) {
+                throw bad(key, n, "a user name");
+            }
+            names.add(n);
+        }
+        return java.util.Collections.unmodifiableSet(names);
     }
 
     static IllegalArgumentException bad(String key, String value, String expected) {

@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "ssi", mixinStandardHelpOptions = true, description = "Administers an ssi pool.",
         subcommands = {SsiCommand.Nodes.class, SsiCommand.Ps.class, SsiCommand.Migrate.class, SsiCommand.Home.class,
                 SsiCommand.Freeze.class, SsiCommand.Thaw.class, SsiCommand.Kill.class, SsiCommand.Drain.class,
-                SsiCommand.Undrain.class, PoolCommand.class, GuestCommand.class})
+                SsiCommand.Undrain.class, SsiCommand.Host.class, PoolCommand.class, GuestCommand.class})
 public final class SsiCommand implements Runnable {
     private static final List<String> MOVED_COLUMNS = List.of("job", "where", "total_ms", "frozen_ms", "image_bytes");
 
@@ -109,12 +109,15 @@ public final class SsiCommand implements Runnable {
     }
 
     @Command(name = "nodes", description = "Lists the nodes this node knows, with what it knows of their load and how "
-            + "old that is (age_s): CPUs, speed, runnable home and guest jobs, the owner's load, whether it takes guests.")
+            + "old that is (age_s): CPUs, speed, runnable home and guest jobs, the owner's load, whether it takes guests, and its "
+            + "terms for guests: guests here of the most it takes, their nice level (this node only), their CPU quota "
+            + "(for other nodes: the CPU their guests get while the owner works), whose jobs it takes (*: everyone).")
     static final class Nodes extends AdminCall {
         @Override
         int run() throws IOException {
             return common.print(common.ask(Type.NODES, new Payload()), List.of("node", "address", "state", "age_s", "cpus",
-                    "speed", "home_jobs", "guest_jobs", "owner_load", "accepting", "mode", "reclaimed_by", "free_mb"));
+                    "speed", "home_jobs", "guest_jobs", "owner_load", "accepting", "mode", "reclaimed_by", "free_mb", "guests",
+                    "nice", "cpu_max", "users"));
         }
     }
 
@@ -206,6 +209,43 @@ public final class SsiCommand implements Runnable {
         @Override
         int run() throws IOException {
             return common.print(common.ask(Type.DRAIN, new Payload().u32(0)), List.of("node", "drained"));
+        }
+    }
+
+    @Command(name = "host", description = "Shows this host's terms for guest jobs (guests.* keys), and the cgroup its "
+            + "guests run in.", subcommands = HostSet.class)
+    static final class Host extends AdminCall {
+        @Override
+        int run() throws IOException {
+            return common.print(common.ask(Type.HOST, new Payload().u32(0)), HOST_COLUMNS);
+        }
+    }
+
+    private static final List<String> HOST_COLUMNS = List.of("node", "guests", "guests.max", "guests.nice",
+            "guests.cpu-weight", "guests.cpu-max", "guests.memory-max", "guests.users", "guests.accepting", "cgroup");
+
+    @Command(name = "set", description = {"Changes this host's terms for guest jobs now, for the guests already here "
+            + "too: e.g. ssi host set guests.cpu-max=0.5 guests.nice=10. The change lasts until ssid stops: it is not "
+            + "written to the configuration file.", "Keys: guests.max, guests.nice (0..19), guests.cpu-weight "
+            + "(1..10000, cgroup v2 scale), guests.cpu-max (CPUs, or none), guests.memory-max (e.g. 4G, or none), "
+            + "guests.users (comma-separated; empty: everyone), guests.accepting (true or false). Only guests.* keys change "
+            + "live; reclaim.* and the others are read from the configuration file when ssid starts."})
+    static final class HostSet extends AdminCall {
+        @Parameters(paramLabel = "KEY=VALUE", arity = "1..*")
+        List<String> settings;
+
+        @Override
+        int run() throws IOException {
+            Payload request = new Payload().u32(settings.size());
+            for (String setting : settings) {
+                int equals = setting.indexOf('=');
+                if (equals < 1) {
+                    System.err.println("ssi: '" + setting + "' is not KEY=VALUE");
+                    return 2;
+                }
+                request.string(setting.substring(0, equals).strip()).string(setting.substring(equals + 1).strip());
+            }
+            return common.print(common.ask(Type.HOST, request), HOST_COLUMNS);
         }
     }
 }

@@ -21,7 +21,7 @@ public record ControlFrame(Type type, byte[] payload) {
     public enum Type {
         SUBMIT(1), ATTACH(2), RECEIVED(3), SIGNAL(4),
         STARTED(10), OUTPUT(11), EXIT(12), ERROR(13),
-        PS(20), NODES(21), MIGRATE(22), KILL(24), DRAIN(25), FREEZE(28), THAW(29), REPLY(30);
+        PS(20), NODES(21), MIGRATE(22), KILL(24), DRAIN(25), HOST(26), FREEZE(28), THAW(29), REPLY(30);
 
         final int code;
 

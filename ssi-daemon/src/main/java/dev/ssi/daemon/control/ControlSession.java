@@ -72,6 +72,7 @@ final class ControlSession implements Runnable {
             case PS -> reply(out, jobs());
             case NODES -> reply(out, nodes.get());
             case DRAIN -> reply(out, drain.apply(r.u32() != 0));
+            case HOST -> reply(out, host(r));
             case MIGRATE -> reply(out, movedReport(node.move(jobId(r.string()), NodeId.of(r.string()))));
             case FREEZE -> reply(out, movedReport(node.freeze(jobId(r.string()))));
             case THAW -> {
@@ -132,6 +133,22 @@ final class ControlSession implements Runnable {
                 // The job is beyond reach; its home will hear of its end.
             }
         }
+    }
+
+    /** {@code ssi host}: no changes shows the terms for guests; {@code ssi host set} sends KEY, VALUE pairs. */
+    private Map<String, Object> host(ControlFrame.Payload.Reader r) throws IOException {
+        int count = r.u32();
+        if (count == 0) {
+            return node.hostPolicy();
+        }
+        if (!user.equals("root")) {
+            throw new IOException("only root may change this host's terms for guests, not " + user);
+        }
+        Map<String, String> changes = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            changes.put(r.string(), r.string());
+        }
+        return node.changeHostPolicy(changes);
     }
 
     private static Map<String, Object> movedReport(Moved moved) {

@@ -1,9 +1,11 @@
 package dev.ssi.daemon.guest;
 
+import dev.ssi.daemon.confine.CgroupFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalDouble;
 
 /**
  * The cgroup one guest domain's QEMU runs in, e.g. {@code ssi-guests/g1}: its CPU weight and
@@ -12,7 +14,6 @@ import java.util.List;
  * two layouts the local pool's cgroups handle.
  */
 final class GuestCgroup {
-    private static final long PERIOD_MICROS = 100_000;
     private static final long REMOVE_DEADLINE_NANOS = 10_000_000_000L;
 
     private final Path root;
@@ -78,14 +79,8 @@ final class GuestCgroup {
     }
 
     void apply(GuestCpu cpu) {
-        if (unified) {
-            write(dir().resolve("cpu.weight"), Integer.toString(cpu.weight()));
-            write(dir().resolve("cpu.max"), (cpu.hasQuota() ? Long.toString(quotaMicros(cpu)) : "max") + " " + PERIOD_MICROS);
-        } else {
-            write(dir().resolve("cpu.shares"), Long.toString(Math.max(2, cpu.weight() * 1024L / 100)));
-            write(dir().resolve("cpu.cfs_period_us"), Long.toString(PERIOD_MICROS));
-            write(dir().resolve("cpu.cfs_quota_us"), cpu.hasQuota() ? Long.toString(quotaMicros(cpu)) : "-1");
-        }
+        CgroupFiles.cpu(unified, cpu.weight(), cpu.hasQuota() ? OptionalDouble.of(cpu.quotaCpus()) : OptionalDouble.empty())
+                .forEach((file, value) -> write(dir().resolve(file), value));
     }
 
     /** Moves a process, every thread of it, into the cgroup. */
@@ -112,10 +107,6 @@ final class GuestCgroup {
                 }
             }
         }
-    }
-
-    private static long quotaMicros(GuestCpu cpu) {
-        return Math.max(1000, Math.round(cpu.quotaCpus() * PERIOD_MICROS));
     }
 
     private static List<String> controllers(Path mountPoint) {

@@ -149,6 +149,15 @@ public final class RunningJob {
         return root;
     }
 
+    /** Whose job it is: the owner of its root process ("unknown" once it is gone). */
+    public String user() {
+        try {
+            return java.nio.file.Files.getOwner(java.nio.file.Path.of("/proc", Integer.toString(root))).getName();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
     /** When the root started (see {@link Processes#startTime}), 0 when there is no root. */
     public long rootStart() {
         return rootStart;

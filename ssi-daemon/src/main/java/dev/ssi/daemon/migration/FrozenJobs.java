@@ -43,6 +43,7 @@ public final class FrozenJobs {
     private final Journal journal;
     private final Criu criu;
     private final HostedJobs hosted;
+    private final MigrationTarget.Placement placement;
     private final Map<JobId, Frozen> frozen = new ConcurrentHashMap<>();
     private volatile BiConsumer<JobId, Integer> onFrozen = (job, epoch) -> { };
 
@@ -52,13 +53,15 @@ public final class FrozenJobs {
      */
     public record FrozenJob(JobId job, int epoch, long imageBytes, boolean held) {}
 
-    public FrozenJobs(NodeId self, Path dir, Journal journal, Criu criu, HostedJobs hosted)
-            throws IOException {
+    /** {@code placement} puts a thawed job, still stopped, where a job at its home belongs (out of the guests' cgroup). */
+    public FrozenJobs(NodeId self, Path dir, Journal journal, Criu criu, HostedJobs hosted,
+            MigrationTarget.Placement placement) throws IOException {
         this.self = self;
         this.dir = Files.createDirectories(dir);
         this.journal = journal;
         this.criu = criu;
         this.hosted = hosted;
+        this.placement = placement;
     }
 
     /** Told of every job frozen here, with the epoch it will run in. */
@@ -122,6 +125,7 @@ public final class FrozenJobs {
                 new JobPipes(offer.getStdinKey(), offer.getStdoutKey(), offer.getStatusKey()));
         HostedJob thawed;
         try {
+            placement.place(offer, running);
             thawed = hosted.host(job, self, f.getEpoch(), offer.getArgvList(), running);
         } catch (IOException | RuntimeException e) {
             running.kill();

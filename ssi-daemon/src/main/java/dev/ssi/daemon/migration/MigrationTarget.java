@@ -30,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -38,8 +39,9 @@ import java.util.function.BiPredicate;
 
 /**
  * The receiving half of a migration. An offer is checked before anything freezes (files the job
- * holds open, CPU, room); the images stream into a fresh directory; the job is restored stopped,
- * its pipes handed to the keeper; on commit it is resumed and handed to {@code arrived}; on abort
+ * holds open, CPU, room, the host owner's terms); the images stream into a fresh directory; the
+ * job is restored stopped, placed (a guest into the guests' cgroup, at their nice level), its
+ * pipes handed to the keeper; on commit it is resumed and handed to {@code arrived}; on abort
  * everything is discarded. A job sent to its home to be frozen is kept there as its images
  * ({@link FrozenJobs}) instead of being restored. Each step is journaled first. A copy left waiting — its source gone
  * quiet, or this node back from a crash — asks the source what became of the job (FATE) and
@@ -57,6 +59,7 @@ public final class MigrationTarget {
     private final Journal journal;
     private final DescriptorKeeper keeper;
     private final Room room;
+    private final Placement placement;
     private final BiPredicate<JobId, Integer> runsHere;
     private final Arrival arrived;
     private final PeerCalls peers;
@@ -95,14 +98,20 @@ public final class MigrationTarget {
         }
     }
 
-    /** Whether this node takes {@code job}, with {@code alreadyComing} other jobs accepted and on their way in. */
+    /** Why this node does not take the offered job, with {@code alreadyComing} others on their way in; empty when it does. */
     @FunctionalInterface
     public interface Room {
-        boolean takes(JobId job, int alreadyComing);
+        Optional<String> refusal(Offer offer, int alreadyComing);
+    }
+
+    /** Puts a job just restored here, still stopped, where it belongs on this node (a guest's cgroup and nice). */
+    @FunctionalInterface
+    public interface Placement {
+        void place(Offer offer, RunningJob restored) throws IOException;
     }
 
     /** What this node needs from the rest of it to take jobs in (and to keep its own jobs frozen). */
-    public record Context(Journal journal, DescriptorKeeper keeper, Room room,
+    public record Context(Journal journal, DescriptorKeeper keeper, Room room, Placement placement,
             BiPredicate<JobId, Integer> runsHere, Arrival arrived, PeerCalls peers, FrozenJobs frozen) {}
 
     public MigrationTarget(Criu criu, Path incoming, Executor work, Context context) {
@@ -113,6 +122,7 @@ public final class MigrationTarget {
         this.journal = context.journal();
         this.keeper = context.keeper();
         this.room = context.room();
+        this.placement = context.placement();
         this.runsHere = context.runsHere();
         this.arrived = context.arrived();
         this.peers = context.peers();
@@ -130,8 +140,12 @@ public final class MigrationTarget {
     /** One offer at a time: the room check and taking the place are one step. */
     private synchronized Done accept(NodeId from, Offer offer) {
         JobId job = jobOf(offer.getJob());
-        if (pending.containsKey(job) || !room.takes(job, pending.size())) {
-            throw new RefusedException("no room for " + job + " here");
+        if (pending.containsKey(job)) {
+            throw new RefusedException(job + " is already on its way here");
+        }
+        Optional<String> refusal = room.refusal(offer, pending.size());
+        if (refusal.isPresent()) {
+            throw new RefusedException(refusal.get());
         }
         if (offer.getArgvCount() == 0) {
             throw new RefusedException("offer of " + job + " has no command");
@@ -208,6 +222,7 @@ public final class MigrationTarget {
         RunningJob restored = RunningJob.restore(criu, images, p.dir.resolve("work"), p.pipes());
         String name = HostedJobs.keeperName(p.job(), p.epoch);
         try {
+            placement.place(p.offer, restored);
             keeper.hold(name, restored.descriptors());
         } catch (IOException e) {
             restored.kill();

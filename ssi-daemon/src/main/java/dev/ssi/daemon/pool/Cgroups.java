@@ -104,8 +104,9 @@ abstract class Cgroups {
         killAll(pool);
         for (Path dir : poolDirs(pool)) {
             if (Files.isDirectory(dir)) {
-                for (Path host : children(dir)) {
-                    removeDir(host, () -> killAll(pool));
+                // Deepest first: a host's ssid makes cgroups beneath its host's (its guests').
+                for (Path group : descendants(dir)) {
+                    removeDir(group, () -> killAll(pool));
                 }
                 removeDir(dir, () -> killAll(pool));
             }
@@ -141,14 +142,14 @@ abstract class Cgroups {
         }
     }
 
-    /** Pids in these cgroups and every cgroup beneath them; cgroups that do not exist hold none. */
+    /** Pids in these cgroups and every cgroup beneath them, however deep; cgroups that do not exist hold none. */
     private static Set<Long> processesUnder(List<Path> dirs) {
         Set<Long> pids = new HashSet<>();
         for (Path dir : dirs) {
             if (!Files.isDirectory(dir)) {
                 continue;
             }
-            List<Path> groups = new ArrayList<>(children(dir));
+            List<Path> groups = new ArrayList<>(descendants(dir));
             groups.add(dir);
             for (Path group : groups) {
                 try {
@@ -163,6 +164,16 @@ abstract class Cgroups {
             }
         }
         return pids;
+    }
+
+    /** Every cgroup beneath {@code dir}, each after those beneath it. */
+    private static List<Path> descendants(Path dir) {
+        List<Path> all = new ArrayList<>();
+        for (Path child : children(dir)) {
+            all.addAll(descendants(child));
+            all.add(child);
+        }
+        return all;
     }
 
     private static List<Path> children(Path dir) {

@@ -92,6 +92,7 @@ public final class LocalPool {
         for (PoolNames names : pools) {
             remove(names);
         }
+        PoolDaemons.removeGuestsCgroups(poolDir);
         removeFiles(poolDir);
         pools.forEach(PoolRegistry::release);
         return pools.stream().map(PoolNames::id).toList();
@@ -103,6 +104,7 @@ public final class LocalPool {
         Optional<Path> dir = PoolRegistry.dirOf(names);
         dir.ifPresent(PoolDaemons::stop);
         remove(names);
+        dir.ifPresent(PoolDaemons::removeGuestsCgroups);
         dir.ifPresent(LocalPool::removeFiles);
         PoolRegistry.release(names);
     }

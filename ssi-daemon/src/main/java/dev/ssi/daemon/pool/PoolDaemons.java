@@ -1,5 +1,6 @@
 package dev.ssi.daemon.pool;
 
+import dev.ssi.daemon.confine.Confinement;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.net.InetSocketAddress;
@@ -121,6 +122,20 @@ public final class PoolDaemons {
             pause();
         }
         daemons.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /**
+     * Removes the guests' cgroups that ssids killed (not stopped) left behind; call it once every
+     * process of the pool is gone.
+     */
+    public static void removeGuestsCgroups(Path poolDir) {
+        for (Path dir : nodeDirs(poolDir)) {
+            try {
+                Confinement.removeLeftover(dir);
+            } catch (IOException e) {
+                throw new PoolException("cannot remove the guests' cgroup of " + dir.getFileName() + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     private static Process launch(LocalPool pool, PoolNode node, Map<String, String> environment) {

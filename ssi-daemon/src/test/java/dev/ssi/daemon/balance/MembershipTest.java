@@ -41,13 +41,13 @@ class MembershipTest {
         Node b = pool.startUnintroduced("b", 4);
         a.introduce(b.id(), b.address());
         b.introduce(a.id(), a.address());
-        Balance atA = pool.closing(Balance.start(a, config(a), Map.of("b", b.address()), 4));
-        Balance atB = pool.closing(Balance.start(b, config(b), Map.of("a", a.address()), 4));
+        Balance atA = pool.closing(Balance.start(a, config(a), Map.of("b", b.address())));
+        Balance atB = pool.closing(Balance.start(b, config(b), Map.of("a", a.address())));
 
         // c is configured with a alone; neither a nor b has ever heard of it.
         Node c = pool.startUnintroduced("c", 4);
         c.introduce(a.id(), a.address());
-        Balance atC = Balance.start(c, config(c), Map.of("a", a.address()), 4);
+        Balance atC = Balance.start(c, config(c), Map.of("a", a.address()));
 
         Map<String, Object> seenByB = await(atB, "c", row -> "alive".equals(row.get("state")));
         assertEquals(c.address().toString(), seenByB.get("address"), "b learnt where c listens from gossip");

@@ -12,6 +12,7 @@ import dev.ssi.scheduler.OwnerActivity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Measures this node as the scheduler sees it ({@link NodeState}): the load vector it gossips
@@ -25,17 +26,18 @@ public final class LoadMeter {
     private final NodeId self;
     private final Scope scope;
     private final double cpuSpeed;
-    private final GuestPolicy policy;
+    private final Supplier<GuestPolicy> policies;
     private final JobMeter jobs;
     private final Optional<OwnCgroup> memoryCgroup = OwnCgroup.of("memory");
     private final OwnerLoad ownerLoad = new OwnerLoad();
     private final int ssid = (int) ProcessHandle.current().pid();
 
-    public LoadMeter(NodeId self, Scope scope, double cpuSpeed, GuestPolicy policy, JobMeter jobs) {
+    /** @param policies the host owner's terms for guests, as they are at each measurement */
+    public LoadMeter(NodeId self, Scope scope, double cpuSpeed, Supplier<GuestPolicy> policies, JobMeter jobs) {
         this.self = self;
         this.scope = scope;
         this.cpuSpeed = cpuSpeed;
-        this.policy = policy;
+        this.policies = policies;
         this.jobs = jobs;
     }
 
@@ -59,6 +61,7 @@ public final class LoadMeter {
             }
         }
         OwnerActivity activity = new OwnerActivity(owner, NO_INPUT_SEEN);
+        GuestPolicy policy = policies.get();
         GuestOffer offer = policy.offer(policy.mode(activity));
         // Guests count as load only while they want the CPU, but every guest takes a place
         // under the cap: the places gossiped as free must be the places really free.
