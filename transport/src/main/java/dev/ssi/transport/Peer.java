@@ -27,6 +27,12 @@ public final class Peer {
     private final java.util.concurrent.atomic.AtomicInteger serving = new java.util.concurrent.atomic.AtomicInteger();
     private static final long RETIRE_CHECK_MILLIS = 200;
     private static final long RETIRE_MAX_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+    /**
+     * How many checks in a row (5 s) a retired connection must be idle at before it closes. A user of this very
+     * connection (a migration: an offer, then a stream, then calls) leaves it idle for moments
+     * between its steps, and the other end cannot see what is still to come.
+     */
+    private static final int RETIRE_IDLE_CHECKS = 25;
 
     Peer(NodeId id, Set<String> capabilities, Channel channel, boolean dialedHere, int maxFrameLength,
          Streams streams) {
@@ -112,21 +118,25 @@ public final class Peer {
 
     /**
      * This connection lost the tie with a duplicate: no new work is put on it, and it closes
-     * once what is under way on it is over — calls either way, streams — so nothing in flight
-     * fails for it (at the latest after ten minutes).
+     * once what is under way on it is over — calls either way, streams — and it has been idle a
+     * while, so nothing in flight fails for it (at the latest after ten minutes).
      */
     void retire(String reason) {
-        closeWhenIdle(reason, System.nanoTime() + RETIRE_MAX_NANOS);
+        long deadline = System.nanoTime() + RETIRE_MAX_NANOS;
+        channel.eventLoop().schedule(() -> closeWhenIdle(reason, deadline, 0), RETIRE_CHECK_MILLIS,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
-    private void closeWhenIdle(String reason, long deadline) {
+    private void closeWhenIdle(String reason, long deadline, int idleChecks) {
         if (!channel.isActive()) {
             return;
         }
-        if ((calls.isEmpty() && serving.get() == 0 && streams.idle()) || System.nanoTime() > deadline) {
+        boolean idle = calls.isEmpty() && serving.get() == 0 && streams.idle();
+        int idleFor = idle ? idleChecks + 1 : 0;
+        if (idleFor >= RETIRE_IDLE_CHECKS || System.nanoTime() > deadline) {
             close(reason);
         } else {
-            channel.eventLoop().schedule(() -> closeWhenIdle(reason, deadline), RETIRE_CHECK_MILLIS,
+            channel.eventLoop().schedule(() -> closeWhenIdle(reason, deadline, idleFor), RETIRE_CHECK_MILLIS,
                     java.util.concurrent.TimeUnit.MILLISECONDS);
         }
     }

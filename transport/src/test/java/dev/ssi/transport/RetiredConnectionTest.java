@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The connection that loses a simultaneous-dial tie is retired: nothing new goes on it, and it
- * closes once the calls under way on it, either way, are over. On Netty's own in-memory channel,
+ * closes once the calls under way on it, either way, are over and it has been idle 5 s. On Netty's own in-memory channel,
  * so the moment the call is answered is the test's to choose.
  */
 class RetiredConnectionTest {
@@ -49,20 +49,32 @@ class RetiredConnectionTest {
         long callId = ((Frame.Request) dialedByY.readOutbound()).callId();
         loser.calls().answered(new Frame.Response(callId, "hello back".getBytes(StandardCharsets.UTF_8)));
         assertEquals("hello back", underWay.get(1, TimeUnit.SECONDS));
-        dialedByY.advanceTimeBy(1, TimeUnit.SECONDS);
-        dialedByY.runScheduledPendingTasks();
+        tick(dialedByY, 24);
+        assertTrue(dialedByY.isOpen(), "idle for less than 5 s, it may still carry what its user does next");
+        tick(dialedByY, 1);
         assertFalse(dialedByY.isOpen(), "then it closes");
         assertTrue(loser.closed().get(1, TimeUnit.SECONDS).contains("duplicate connection"));
         assertTrue(dialedByX.isOpen());
     }
 
     @Test
-    void anIdleLoserClosesAtOnce() {
+    void anIdleLoserClosesOnceItHasBeenIdleFiveSeconds() {
         PeerRegistry registry = new PeerRegistry(NodeId.of("x"));
         EmbeddedChannel dialedByY = new EmbeddedChannel();
         peerOn(dialedByY, registry, false);
         peerOn(new EmbeddedChannel(), registry, true);
         dialedByY.runPendingTasks();
+        tick(dialedByY, 24);
+        assertTrue(dialedByY.isOpen());
+        tick(dialedByY, 1);
         assertFalse(dialedByY.isOpen());
+    }
+
+    /** {@code checks} of the retired connection's idle checks, 200 ms apart. */
+    private static void tick(EmbeddedChannel channel, int checks) {
+        for (int i = 0; i < checks; i++) {
+            channel.advanceTimeBy(200, TimeUnit.MILLISECONDS);
+            channel.runScheduledPendingTasks();
+        }
     }
 }
