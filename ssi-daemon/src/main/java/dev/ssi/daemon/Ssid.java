@@ -39,7 +39,7 @@ public final class Ssid {
             System.exit(2);
             return;
         }
-        ControlServer control = ControlServer.start(config.controlSocket(), node, balance::nodes, balance::drain);
+        ControlServer control = ControlServer.start(config.controlSocket(), node, balance);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

@@ -4,6 +4,7 @@ import dev.ssi.daemon.Node;
 import dev.ssi.daemon.balance.BalanceMessages.Gossip;
 import dev.ssi.daemon.balance.BalanceMessages.History;
 import dev.ssi.daemon.balance.load.CpuSpeed;
+import dev.ssi.daemon.control.PoolControls;
 import dev.ssi.daemon.balance.load.JobMeter;
 import dev.ssi.daemon.balance.load.LoadMeter;
 import dev.ssi.daemon.balance.load.Scope;
@@ -47,7 +48,7 @@ import java.util.stream.Collectors;
  * <p>One scheduled thread owns the gossip window, the address book and the meters; messages from
  * peers are handed to it, and sends never block it. Migrations run on the mover's thread.
  */
-public final class Balance implements AutoCloseable {
+public final class Balance implements PoolControls, AutoCloseable {
     public static final MessageType<Gossip> GOSSIP = new MessageType<>("balance.gossip", PeerProtocol.codec(Gossip.parser()));
     public static final MessageType<History> HISTORY = new MessageType<>("balance.history",
             PeerProtocol.codec(History.parser()));
@@ -64,6 +65,7 @@ public final class Balance implements AutoCloseable {
     private final MoveCosts costs;
     private final Mover mover;
     private final Reclaim reclaim;
+    private volatile ReclaimConfig reclaimConfig;
     private final Evacuator evacuator;
     private final SplittableRandom random = new SplittableRandom();
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -95,6 +97,7 @@ public final class Balance implements AutoCloseable {
         this.rebalancer = new Rebalancer(config.policy(), config.startPlacement());
         this.costs = new MoveCosts(config.linkBytesPerSecond());
         this.mover = new Mover(node, HISTORY, costs);
+        this.reclaimConfig = config.reclaim();
         this.reclaim = new Reclaim(config.reclaim());
         this.evacuator = new Evacuator(config.policy());
     }
@@ -130,6 +133,7 @@ public final class Balance implements AutoCloseable {
     }
 
     /** What this node knows of every node, itself first, for {@code ssi nodes}. */
+    @Override
     public List<Map<String, Object>> nodes() {
         try {
             return thread.submit(() -> NodesReport.rows(node, latest, mode, reclaim.reasons(), measuredAtNanos, window,
@@ -146,15 +150,29 @@ public final class Balance implements AutoCloseable {
      * {@code ssi drain}: reclaims this host now, whatever its owner does, and sends its guests
      * away; {@code false} ({@code ssi undrain}) lets it take guests again once its owner is away.
      */
+    @Override
     public Map<String, Object> drain(boolean drain) {
         reclaim.drain(drain);
         thread.execute(this::round);
         return Map.of("node", node.id().value(), "drained", drain);
     }
 
+    @Override
+    public Map<String, String> reclaimSettings() {
+        return reclaimConfig.settings();
+    }
+
+    @Override
+    public void checkReclaim(Map<String, String> changes) {
+        reclaimConfig.with(changes);
+    }
+
     /** New reclaim rules ({@code ssi host set reclaim.*}): they apply from the next round on. */
-    public void reconfigure(ReclaimConfig reclaimConfig) {
-        thread.execute(() -> reclaim.reconfigure(reclaimConfig));
+    @Override
+    public synchronized void changeReclaim(Map<String, String> changes) {
+        ReclaimConfig next = reclaimConfig.with(changes);
+        reclaimConfig = next;
+        thread.execute(() -> reclaim.reconfigure(next));
     }
 
     /**
@@ -166,10 +184,10 @@ public final class Balance implements AutoCloseable {
         // Logging is shut down by now (java.util.logging resets at exit): what is said goes to stderr.
         if (hasGuests()) {
             System.err.println("ssid: stopping: sending the guests away first, for at most "
-                    + config.reclaim().stopTimeout().toSeconds() + " s");
+                    + reclaimConfig.stopTimeout().toSeconds() + " s");
         }
         thread.execute(this::round);
-        long deadline = System.nanoTime() + config.reclaim().stopTimeout().toNanos();
+        long deadline = System.nanoTime() + reclaimConfig.stopTimeout().toNanos();
         // A guest on its way out is not among the hosted: the mover being busy says it is still here.
         while ((hasGuests() || mover.busy()) && System.nanoTime() < deadline) {
             try {

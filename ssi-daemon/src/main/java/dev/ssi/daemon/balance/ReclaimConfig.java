@@ -2,8 +2,13 @@ package dev.ssi.daemon.balance;
 
 import dev.ssi.daemon.balance.input.InputActivity;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * When this host's owner takes it back from guests, and how long they have to leave: ssid's keys
@@ -23,24 +28,60 @@ import java.util.Set;
  *                               here after it are sent to their homes to be kept frozen      30s
  * </pre>
  * {@code ssi drain} reclaims the host whatever these say, until {@code ssi undrain}, and so does
- * SIGTERM. Read again ({@link #read}) and handed to a running host's reclaim, new values apply at
- * its next round.
+ * SIGTERM. Changed ({@link #with}, {@code ssi host set reclaim.KEY=VALUE}) and handed to a
+ * running host's reclaim, new values apply at its next round; {@link #settings} are every key's
+ * value as it would be written.
  */
 public record ReclaimConfig(boolean onOwnerLoad, double ownerLoadThreshold, boolean onInput, String inputTtys,
-        ReclaimSchedule schedule, Duration idleAfter, Duration stopTimeout, Duration deadline) {
-    public static final Set<String> KEYS = Set.of("reclaim.owner-load", "reclaim.owner-load-threshold",
-            "reclaim.input", "reclaim.input-ttys", ReclaimSchedule.KEY, "reclaim.idle-after", "reclaim.stop-timeout",
-            "reclaim.deadline");
+        ReclaimSchedule schedule, Duration idleAfter, Duration stopTimeout, Duration deadline,
+        Map<String, String> settings) {
     static final String CONSOLE_TTYS = "/dev/tty[0-9]*";
+    private static final Map<String, String> DEFAULTS = defaults();
+    public static final Set<String> KEYS = DEFAULTS.keySet();
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("reclaim.owner-load", "false");
+        d.put("reclaim.owner-load-threshold", "0.5");
+        d.put("reclaim.input", "true");
+        d.put("reclaim.input-ttys", CONSOLE_TTYS);
+        d.put(ReclaimSchedule.KEY, "off");
+        d.put("reclaim.idle-after", "60s");
+        d.put("reclaim.stop-timeout", "10s");
+        d.put("reclaim.deadline", "30s");
+        return Collections.unmodifiableMap(d);
+    }
+
+    public ReclaimConfig {
+        settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+    }
 
     /** The keys above from {@code properties}, defaults for those missing; a bad value is an error that names its key. */
     public static ReclaimConfig read(Properties properties) {
-        Settings s = new Settings(properties);
+        Map<String, String> settings = new LinkedHashMap<>(DEFAULTS);
+        DEFAULTS.keySet().forEach(key -> Optional.ofNullable(properties.getProperty(key))
+                .ifPresent(value -> settings.put(key, value.strip())));
+        Properties all = new Properties();
+        all.putAll(settings);
+        Settings s = new Settings(all);
         String ttys = s.text("reclaim.input-ttys", CONSOLE_TTYS);
         InputActivity.checkTtys(ttys);
         return new ReclaimConfig(s.flag("reclaim.owner-load", false), s.number("reclaim.owner-load-threshold", 0.5, 0, 1000),
                 s.flag("reclaim.input", true), ttys, ReclaimSchedule.parse(s.text(ReclaimSchedule.KEY, "off")),
                 s.duration("reclaim.idle-after", "60s"), s.duration("reclaim.stop-timeout", "10s"),
-                s.duration("reclaim.deadline", "30s"));
+                s.duration("reclaim.deadline", "30s"), settings);
+    }
+
+    /** These rules with {@code changes} ({@code ssi host set reclaim.input=false}); a bad one names its key. */
+    public ReclaimConfig with(Map<String, String> changes) {
+        Properties merged = new Properties();
+        merged.putAll(settings);
+        changes.forEach((key, value) -> {
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException("unknown key '" + key + "' (known: " + new TreeSet<>(KEYS) + ")");
+            }
+            merged.setProperty(key, value);
+        });
+        return read(merged);
     }
 }

@@ -212,8 +212,8 @@ public final class SsiCommand implements Runnable {
         }
     }
 
-    @Command(name = "host", description = "Shows this host's terms for guest jobs (guests.* keys), and the cgroup its "
-            + "guests run in.", subcommands = HostSet.class)
+    @Command(name = "host", description = "Shows this host's terms for guest jobs (guests.* keys), the cgroup its "
+            + "guests run in, and its reclaim rules (reclaim.* keys).", subcommands = HostSet.class)
     static final class Host extends AdminCall {
         @Override
         int run() throws IOException {
@@ -222,14 +222,17 @@ public final class SsiCommand implements Runnable {
     }
 
     private static final List<String> HOST_COLUMNS = List.of("node", "guests", "guests.max", "guests.nice",
-            "guests.cpu-weight", "guests.cpu-max", "guests.memory-max", "guests.users", "guests.accepting", "cgroup");
+            "guests.cpu-weight", "guests.cpu-max", "guests.memory-max", "guests.users", "guests.accepting", "cgroup",
+            "reclaim.owner-load", "reclaim.input", "reclaim.schedule", "reclaim.idle-after", "reclaim.deadline");
 
     @Command(name = "set", description = {"Changes this host's terms for guest jobs now, for the guests already here "
             + "too: e.g. ssi host set guests.cpu-max=0.5 guests.nice=10. The change lasts until ssid stops: it is not "
             + "written to the configuration file.", "Keys: guests.max, guests.nice (0..19), guests.cpu-weight "
             + "(1..10000, cgroup v2 scale), guests.cpu-max (CPUs, or none), guests.memory-max (e.g. 4G, or none), "
-            + "guests.users (comma-separated; empty: everyone), guests.accepting (true or false). Only guests.* keys change "
-            + "live; reclaim.* and the others are read from the configuration file when ssid starts."})
+            + "guests.users (comma-separated; empty: everyone), guests.accepting (true or false); and the reclaim rules, "
+            + "reclaim.owner-load, reclaim.input, reclaim.schedule (e.g. 'Mon-Fri 08:00-18:00', or off), reclaim.idle-after, "
+            + "reclaim.deadline and the other reclaim.* keys of the configuration. The other keys are read from the "
+            + "configuration file when ssid starts."})
     static final class HostSet extends AdminCall {
         @Parameters(paramLabel = "KEY=VALUE", arity = "1..*")
         List<String> settings;

@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * ssid's Unix control socket. Anyone on the machine may connect; each connection is served on
@@ -22,37 +20,57 @@ public final class ControlServer implements AutoCloseable {
     private final ServerSocketChannel server;
     private final Path socket;
     private final Node node;
-    private final Supplier<List<Map<String, Object>>> nodes;
-    private final Function<Boolean, Map<String, Object>> drain;
+    private final PoolControls pool;
 
-    private ControlServer(ServerSocketChannel server, Path socket, Node node, Supplier<List<Map<String, Object>>> nodes,
-            Function<Boolean, Map<String, Object>> drain) {
+    private ControlServer(ServerSocketChannel server, Path socket, Node node, PoolControls pool) {
         this.server = server;
         this.socket = socket;
         this.node = node;
-        this.nodes = nodes;
-        this.drain = drain;
+        this.pool = pool;
     }
 
-    /** A server whose {@code ssi nodes} lists the nodes {@code node} knows, without their load. */
+    /** A server for a node that does not balance: {@code ssi nodes} lists the nodes it knows, without their load. */
     public static ControlServer start(Path socket, Node node) throws IOException {
-        return start(socket, node, node::nodes, drain -> {
-            throw new IllegalStateException("node " + node.id() + " does not balance: it has no guests to send away");
+        return start(socket, node, new PoolControls() {
+            @Override
+            public List<Map<String, Object>> nodes() {
+                return node.nodes();
+            }
+
+            @Override
+            public Map<String, Object> drain(boolean drain) {
+                throw notBalancing();
+            }
+
+            @Override
+            public Map<String, String> reclaimSettings() {
+                return Map.of();
+            }
+
+            @Override
+            public void checkReclaim(Map<String, String> changes) {
+                throw notBalancing();
+            }
+
+            @Override
+            public void changeReclaim(Map<String, String> changes) {
+                throw notBalancing();
+            }
+
+            private IllegalStateException notBalancing() {
+                return new IllegalStateException("node " + node.id() + " does not balance: it has no guests to send away");
+            }
         });
     }
 
-    /**
-     * @param nodes what {@code ssi nodes} answers: the nodes known, each with what is known of its load
-     * @param drain {@code ssi drain} (true) and {@code ssi undrain} (false)
-     */
-    public static ControlServer start(Path socket, Node node, Supplier<List<Map<String, Object>>> nodes,
-            Function<Boolean, Map<String, Object>> drain) throws IOException {
+    /** {@code pool}: the pool's load, drain and the reclaim rules, as the node's balancing has them. */
+    public static ControlServer start(Path socket, Node node, PoolControls pool) throws IOException {
         Files.createDirectories(socket.getParent());
         Files.deleteIfExists(socket);
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
-        ControlServer control = new ControlServer(server, socket, node, nodes, drain);
+        ControlServer control = new ControlServer(server, socket, node, pool);
         Thread acceptor = new Thread(control::accept, "control-accept");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -64,7 +82,7 @@ public final class ControlServer implements AutoCloseable {
             try {
                 SocketChannel client = server.accept();
                 String user = client.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user().getName();
-                Thread session = new Thread(new ControlSession(client, node, nodes, drain, user), "control-" + user);
+                Thread session = new Thread(new ControlSession(client, node, pool, user), "control-" + user);
                 session.setDaemon(true);
                 session.start();
             } catch (IOException e) {

@@ -18,8 +18,6 @@ import java.nio.channels.SocketChannel;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * One local client's connection: an ssi-run submitting a job and waiting for it (its signals
@@ -31,16 +29,13 @@ final class ControlSession implements Runnable {
 
     private final SocketChannel channel;
     private final Node node;
-    private final Supplier<List<Map<String, Object>>> nodes;
-    private final Function<Boolean, Map<String, Object>> drain;
+    private final PoolControls pool;
     private final String user;
 
-    ControlSession(SocketChannel channel, Node node, Supplier<List<Map<String, Object>>> nodes,
-            Function<Boolean, Map<String, Object>> drain, String user) {
+    ControlSession(SocketChannel channel, Node node, PoolControls pool, String user) {
         this.channel = channel;
         this.node = node;
-        this.nodes = nodes;
-        this.drain = drain;
+        this.pool = pool;
         this.user = user;
     }
 
@@ -70,8 +65,8 @@ final class ControlSession implements Runnable {
             case SUBMIT -> serve(node.submit(JobSpec.read(r), user), 0, in, out);
             case ATTACH -> serve(jobId(r.string()), r.u64(), in, out);
             case PS -> reply(out, jobs());
-            case NODES -> reply(out, nodes.get());
-            case DRAIN -> reply(out, drain.apply(r.u32() != 0));
+            case NODES -> reply(out, pool.nodes());
+            case DRAIN -> reply(out, pool.drain(r.u32() != 0));
             case HOST -> reply(out, host(r));
             case MIGRATE -> reply(out, movedReport(node.move(jobId(r.string()), NodeId.of(r.string()))));
             case FREEZE -> reply(out, movedReport(node.freeze(jobId(r.string()))));
@@ -135,20 +130,30 @@ final class ControlSession implements Runnable {
         }
     }
 
-    /** {@code ssi host}: no changes shows the terms for guests; {@code ssi host set} sends KEY, VALUE pairs. */
+    /**
+     * {@code ssi host}: no changes shows the terms for guests and the reclaim rules; {@code ssi
+     * host set} sends KEY, VALUE pairs. A bad one names its key, and nothing changes.
+     */
     private Map<String, Object> host(ControlFrame.Payload.Reader r) throws IOException {
         int count = r.u32();
-        if (count == 0) {
-            return node.hostPolicy();
-        }
-        if (!user.equals("root")) {
+        if (count > 0 && !user.equals("root")) {
             throw new IOException("only root may change this host's terms for guests, not " + user);
         }
-        Map<String, String> changes = new LinkedHashMap<>();
+        Map<String, String> guests = new LinkedHashMap<>();
+        Map<String, String> reclaim = new LinkedHashMap<>();
         for (int i = 0; i < count; i++) {
-            changes.put(r.string(), r.string());
+            String key = r.string();
+            (key.startsWith("reclaim.") ? reclaim : guests).put(key, r.string());
         }
-        return node.changeHostPolicy(changes);
+        if (!reclaim.isEmpty()) {
+            pool.checkReclaim(reclaim);
+        }
+        Map<String, Object> shown = new LinkedHashMap<>(guests.isEmpty() ? node.hostPolicy() : node.changeHostPolicy(guests));
+        if (!reclaim.isEmpty()) {
+            pool.changeReclaim(reclaim);
+        }
+        shown.putAll(pool.reclaimSettings());
+        return shown;
     }
 
     private static Map<String, Object> movedReport(Moved moved) {

@@ -9,11 +9,9 @@ import dev.ssi.daemon.control.ControlFrame.Payload;
 import dev.ssi.daemon.control.ControlFrame.Type;
 import dev.ssi.daemon.balance.input.Pty;
 import dev.ssi.daemon.pool.PoolDaemons;
-import dev.ssi.daemon.pool.PoolNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -163,14 +161,12 @@ class EvacuationSystemTest {
     }
 
     @Test
-    void aScheduleThatCoversNowSendsTheGuestElsewhere() throws Exception {
+    void aScheduleThatCoversNowSetLiveSendsTheGuestElsewhere() throws Exception {
         up(Map.of("balance.enabled", "false"));
         try (Guest guest = Guest.onH1(pool)) {
-            // The owner's office hours, set while the guest is there; every day, whole days: no midnight to race.
-            PoolNode h1 = PoolDaemons.node(pool.pool(), "h1");
-            PoolDaemons.kill(h1);
-            Files.writeString(h1.config(), "reclaim.schedule=Mon-Sun\n", StandardOpenOption.APPEND);
-            PoolDaemons.restart(pool.pool(), "h1", Map.of());
+            // The owner's office hours, set with ssi host set while the guest is there; every day, whole days: no midnight to race.
+            JsonNode set = pool.ask("h1", Type.HOST, new Payload().u32(1).string("reclaim.schedule").string("Mon-Sun"));
+            assertEquals("Mon-Sun", set.path("reclaim.schedule").asText(), "ssi host set answers the new rules: " + set);
             guest.awaitGone("h1's schedule covers now");
             assertEquals("reclaiming", selfMode("h1"));
             assertEquals("schedule", self("h1").path("reclaimed_by").asText(), "h1 says why it is reclaimed");

@@ -166,6 +166,10 @@ class GuestPolicySystemTest {
         assertNotEquals(0, bad.status(), "a bad value fails");
         assertTrue(bad.err().contains("guests.nice"), "the error names the key: " + bad.err());
 
+        Run badRule = ssi("host", "set", "--socket", socket.toString(), "guests.nice=5", "reclaim.schedule=Mon-Fri 18:00-08:00");
+        assertNotEquals(0, badRule.status(), "a bad reclaim rule fails, with the guest terms beside it");
+        assertTrue(badRule.err().contains("reclaim.schedule"), "the error names the key: " + badRule.err());
+
         Run notAPair = ssi("host", "set", "--socket", socket.toString(), "guests.nice");
         assertNotEquals(0, notAPair.status(), "a setting without a value fails");
         assertTrue(notAPair.err().contains("guests.nice"), notAPair.err());

@@ -201,4 +201,20 @@ class ReclaimTest {
         reclaim.mode(0.0, 40_000);
         assertEquals(Long.MAX_VALUE, reclaim.evacuationDeadlineMillis());
     }
+
+    @Test
+    void aChangeGivesNewRulesAndABadOneNamesItsKey() {
+        ReclaimConfig before = config(Map.of("reclaim.idle-after", "20s"));
+        ReclaimConfig after = before.with(Map.of("reclaim.schedule", "Mon-Sun", "reclaim.input", "false"));
+        assertTrue(after.schedule().isOn());
+        assertEquals(false, after.onInput());
+        assertEquals(Duration.ofSeconds(20), after.idleAfter(), "what was not changed stays");
+        assertEquals("Mon-Sun", after.settings().get("reclaim.schedule"));
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> before.with(Map.of("reclaim.colour", "blue")));
+        assertTrue(unknown.getMessage().contains("'reclaim.colour'"), unknown.getMessage());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> before.with(Map.of("reclaim.deadline", "soon")));
+        assertTrue(bad.getMessage().startsWith("'reclaim.deadline': "), bad.getMessage());
+    }
 }
