@@ -19,29 +19,47 @@ public final class LocalHomeLink implements HomeLink {
 
     @Override
     public void arrived(JobId job, NodeId node, int epoch) {
-        homed.get(job).arrived(node, epoch, Instant.now());
+        HomeJob home = homed.get(job);
+        if (home != null) {
+            home.arrived(node, epoch, Instant.now());
+        }
     }
 
     @Override
     public void chunk(JobId job, int epoch, long seq, byte[] data) {
-        homed.get(job).output().chunk(epoch, seq, data);
+        HomeJob home = homed.get(job);
+        if (home != null) {
+            home.output().chunk(epoch, seq, data);
+        }
         acknowledge(job, epoch);
     }
 
     @Override
     public void end(JobId job, int epoch, long chunks) {
-        homed.get(job).output().end(epoch, chunks);
+        HomeJob home = homed.get(job);
+        if (home != null) {
+            home.output().end(epoch, chunks);
+        }
         acknowledge(job, epoch);
     }
 
     @Override
     public void exited(JobId job, int epoch, ExitStatus status) {
-        homed.get(job).output().exited(epoch, status);
+        HomeJob home = homed.get(job);
+        if (home != null) {
+            home.output().exited(epoch, status);
+        }
         acknowledge(job, epoch);
     }
 
+    /** A job home has forgotten (its ssi-run had its end) is all home: the outbox may let go of it. */
     private void acknowledge(JobId job, int epoch) {
-        HomeOutput.Ack ack = homed.get(job).output().ack(epoch);
+        HomeJob home = homed.get(job);
+        if (home == null) {
+            outbox.acknowledged(job, epoch, Long.MAX_VALUE, true, true);
+            return;
+        }
+        HomeOutput.Ack ack = home.output().ack(epoch);
         outbox.acknowledged(job, epoch, ack.nextSeq(), ack.endSeen(), ack.exitSeen());
     }
 }
