@@ -46,53 +46,19 @@ class CrashRecoveryTest {
             "h1:source.restored", "h1:source.committing", "h1:source.killed",
             "h2:target.accepted", "h2:target.received", "h2:target.restored", "h2:target.resumed", "h2:target.committed"})
     void aCrashAtAnyStepOfAMigrationLeavesTheJobRunningExactlyOnce(String nodeAndPoint) throws Exception {
-        String crashing = nodeAndPoint.split(":")[0];
-        String point = nodeAndPoint.split(":")[1];
-        WatchedJob run = new WatchedJob();
-        run.read(20);
-        String job = system.pool().awaitJob();
-        system.pool().migrate(job, "h1");
-        run.read(20);
+        Crashed crashed = crashDuring(nodeAndPoint, job -> system.pool().migrate(job, "h2"));
+        crashed.run().read(20);
 
-        PoolNode node = PoolDaemons.node(system.pool().local(), crashing);
-        PoolDaemons.kill(node);
-        PoolDaemons.restart(system.pool().local(), crashing, Map.of("SSI_CRASH_AT", point));
-        run.read(20);
-        try {
-            system.pool().migrate(job, "h2");
-        } catch (IOException refusedOrCutOff) {
-            // The node it went through died; the job must not care.
-        }
-        awaitDeath(node, point);
-        PoolDaemons.restart(system.pool().local(), crashing, Map.of());
-        run.read(20);
-
-        run.stopAndCheckEveryLineCameOnceFromOneCopy();
+        crashed.run().stopAndCheckEveryLineCameOnceFromOneCopy();
         assertNoCopyLeft();
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"h1:source.streamed", "h1:source.committing", "ws:target.received", "ws:target.committed"})
     void aCrashAtAnyStepOfAFreezeLeavesTheJobRunningOrFrozenExactlyOnce(String nodeAndPoint) throws Exception {
-        String crashing = nodeAndPoint.split(":")[0];
-        String point = nodeAndPoint.split(":")[1];
-        WatchedJob run = new WatchedJob();
-        run.read(20);
-        String job = system.pool().awaitJob();
-        system.pool().migrate(job, "h1");
-        run.read(20);
-
-        PoolNode node = PoolDaemons.node(system.pool().local(), crashing);
-        PoolDaemons.kill(node);
-        PoolDaemons.restart(system.pool().local(), crashing, Map.of("SSI_CRASH_AT", point));
-        run.read(20);
-        try {
-            system.pool().ask(Type.FREEZE, new Payload().string(job));
-        } catch (IOException refusedOrCutOff) {
-            // The node it went through died; the job must not care.
-        }
-        awaitDeath(node, point);
-        PoolDaemons.restart(system.pool().local(), crashing, Map.of());
+        Crashed crashed = crashDuring(nodeAndPoint, job -> system.pool().ask(Type.FREEZE, new Payload().string(job)));
+        WatchedJob run = crashed.run();
+        String job = crashed.job();
         // Either the freeze was called off and the job runs on h1, or it is frozen at home: then thawed.
         // It runs (somewhere: that only one copy ran is checked at the end) once its numbers.log grows.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
@@ -113,6 +79,42 @@ class CrashRecoveryTest {
 
         run.stopAndCheckEveryLineCameOnceFromOneCopy();
         assertNoCopyLeft();
+    }
+
+    /** A request to the workstation's ssid about the job. */
+    @FunctionalInterface
+    private interface Request {
+        void send(String job) throws IOException;
+    }
+
+    private record Crashed(WatchedJob run, String job) {}
+
+    /**
+     * The watched job moved to h1; the ssid of the node {@code nodeAndPoint} names restarted to
+     * kill itself at the crash point it names; {@code request} made (the crash may cut it off);
+     * that ssid dead by its crash point, and restarted.
+     */
+    private Crashed crashDuring(String nodeAndPoint, Request request) throws Exception {
+        String crashing = nodeAndPoint.split(":")[0];
+        String point = nodeAndPoint.split(":")[1];
+        WatchedJob run = new WatchedJob();
+        run.read(20);
+        String job = system.pool().awaitJob();
+        system.pool().migrate(job, "h1");
+        run.read(20);
+
+        PoolNode node = PoolDaemons.node(system.pool().local(), crashing);
+        PoolDaemons.kill(node);
+        PoolDaemons.restart(system.pool().local(), crashing, Map.of("SSI_CRASH_AT", point));
+        run.read(20);
+        try {
+            request.send(job);
+        } catch (IOException refusedOrCutOff) {
+            // The node it went through died; the job must not care.
+        }
+        awaitDeath(node, point);
+        PoolDaemons.restart(system.pool().local(), crashing, Map.of());
+        return new Crashed(run, job);
     }
 
     private String psQuietly() {

@@ -6,14 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ssi.checkpoint.os.ExitStatus;
-import dev.ssi.daemon.cli.SsiCommand;
+import dev.ssi.daemon.SsiInThisJvm.Run;
 import dev.ssi.daemon.control.ControlServer;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.job.JobSpec;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +21,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The ssi admin command against a real ssid control socket: ps, nodes, migrate, home, freeze, thaw, kill. */
 @Timeout(120)
@@ -52,29 +48,14 @@ class SsiCommandTest {
         pool.close();
     }
 
-    private record Run(int status, String out, String err) {}
-
+    /** ssi against the workstation's control socket, unless the test names another (or a bad flag). */
     private Run ssi(String... args) {
-        PrintStream realOut = System.out;
-        PrintStream realErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        StringWriter usage = new StringWriter();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            List<String> argv = new ArrayList<>(List.of(args));
-            if (!argv.contains("--socket") && !argv.contains("--bogus")) {
-                argv.add("--socket");
-                argv.add(socket.toString());
-            }
-            int status = new CommandLine(new SsiCommand()).setErr(new PrintWriter(usage, true))
-                    .execute(argv.toArray(String[]::new));
-            return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8) + usage);
-        } finally {
-            System.setOut(realOut);
-            System.setErr(realErr);
+        List<String> argv = new ArrayList<>(List.of(args));
+        if (!argv.contains("--socket") && !argv.contains("--bogus")) {
+            argv.add("--socket");
+            argv.add(socket.toString());
         }
+        return SsiInThisJvm.ssi(argv.toArray(String[]::new));
     }
 
     private JobId longJob() throws Exception {

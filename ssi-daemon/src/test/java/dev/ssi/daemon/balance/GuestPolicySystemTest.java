@@ -1,20 +1,17 @@
 package dev.ssi.daemon.balance;
 
+import static dev.ssi.daemon.SsiInThisJvm.ssi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ssi.daemon.cli.SsiCommand;
+import dev.ssi.daemon.SsiInThisJvm.Run;
 import dev.ssi.daemon.control.ControlFrame.Payload;
 import dev.ssi.daemon.control.ControlFrame.Type;
 import dev.ssi.daemon.pool.PoolDaemons;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -29,7 +26,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import picocli.CommandLine;
 
 /**
  * A host owner's terms for guests, as they meet real guest jobs: a local pool (real ssids, real
@@ -331,25 +327,5 @@ class GuestPolicySystemTest {
     private static void end(Process run) throws InterruptedException {
         run.destroy();
         run.waitFor(30, TimeUnit.SECONDS);
-    }
-
-    private record Run(int status, String out, String err) {}
-
-    /** The real ssi command, in this JVM (one JVM per call would cost the pool's CPU). */
-    private static Run ssi(String... args) {
-        PrintStream realOut = System.out;
-        PrintStream realErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        StringWriter usage = new StringWriter();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int status = new CommandLine(new SsiCommand()).setErr(new PrintWriter(usage, true)).execute(args);
-            return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8) + usage);
-        } finally {
-            System.setOut(realOut);
-            System.setErr(realErr);
-        }
     }
 }
