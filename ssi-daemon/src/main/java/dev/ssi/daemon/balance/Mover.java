@@ -8,9 +8,12 @@ import dev.ssi.scheduler.JobInfo;
 import dev.ssi.scheduler.NodeId;
 import dev.ssi.transport.MessageType;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -29,6 +32,16 @@ final class Mover implements AutoCloseable {
     private final MoveCosts costs;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
         Thread t = new Thread(runnable, "ssi-balance-move");
+        t.setDaemon(true);
+        return t;
+    });
+    /**
+     * An evacuation's moves at once: dumps still run one at a time on this machine (DumpLock),
+     * but one job's restore on its destination overlaps the next one's dump here.
+     */
+    private static final int EVACUATING_AT_ONCE = 2;
+    private final ExecutorService evacuating = Executors.newFixedThreadPool(EVACUATING_AT_ONCE, runnable -> {
+        Thread t = new Thread(runnable, "ssi-evacuate");
         t.setDaemon(true);
         return t;
     });
@@ -52,28 +65,40 @@ final class Mover implements AutoCloseable {
     }
 
     /**
-     * Carries out {@code moves} one after the other. Never two at once: CRIU's parasite mounts a
-     * /proc for a job in its own PID namespace at {@code proc.crtools} in the job's working
-     * directory, so two dumps of jobs started in the same directory fail (EEXIST).
+     * Carries out a balancing round's {@code moves} one after the other: they are not urgent,
+     * and each is planned with the pool as it was before the ones ahead of it.
      */
     void carryOut(List<Rebalancer.Move> moves) {
         run(() -> moves.forEach(this::carryOut));
     }
 
     /**
-     * Carries out an evacuation: each move in turn while the deadline ({@code System.currentTimeMillis()})
-     * has not passed; a guest its destination does not take, every guest still here after the
-     * deadline, and each of {@code toFreeze} are sent to their homes to be kept frozen there.
+     * Carries out an evacuation, {@value #EVACUATING_AT_ONCE} moves at once, each while the
+     * deadline ({@code System.currentTimeMillis()}) has not passed; a guest its destination does
+     * not take, every guest still here after the deadline, and each of {@code toFreeze} are sent
+     * to their homes to be kept frozen there.
      */
     void evacuate(List<Rebalancer.Move> moves, List<JobInfo> toFreeze, long deadlineMillis) {
         run(() -> {
+            List<Future<?>> underWay = new ArrayList<>();
             for (Rebalancer.Move move : moves) {
-                if (System.currentTimeMillis() < deadlineMillis && carryOut(move)) {
-                    continue;
-                }
-                freeze(move.job());
+                underWay.add(evacuating.submit(() -> {
+                    if (System.currentTimeMillis() >= deadlineMillis || !carryOut(move)) {
+                        freeze(move.job());
+                    }
+                }));
             }
-            toFreeze.forEach(this::freeze);
+            toFreeze.forEach(job -> underWay.add(evacuating.submit(() -> freeze(job))));
+            for (Future<?> move : underWay) {
+                try {
+                    move.get();
+                } catch (ExecutionException e) {
+                    LOG.log(System.Logger.Level.WARNING, "an evacuation move failed: " + e.getCause(), e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         });
     }
 
@@ -143,6 +168,7 @@ final class Mover implements AutoCloseable {
 
     @Override
     public void close() {
+        evacuating.shutdownNow();
         thread.shutdownNow();
         try {
             thread.awaitTermination(5, TimeUnit.SECONDS);
