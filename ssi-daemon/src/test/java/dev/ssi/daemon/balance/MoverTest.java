@@ -23,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A round's moves carried out between real nodes (real CRIU, mutual TLS on loopback): the job
  * runs on where it was sent, a destination that refuses (guest cap reached, or taking no guests
- * now) leaves it where it is, a job may always come home, and its output comes home whole.
+ * now) leaves it where it is, a job may always come home, and its output comes home whole. An
+ * evacuation moves what its destinations take and freezes the rest at their home, and past its
+ * deadline freezes without trying.
  */
 @Timeout(120)
 class MoverTest {
@@ -67,6 +69,51 @@ class MoverTest {
 
         assertEquals(ExitStatus.exited(0), ws.exitOf(job).get(90, TimeUnit.SECONDS));
         assertEquals(expected() + "\n", out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anEvacuationMovesWhatItCanAndFreezesTheRestAtTheirHome() throws Exception {
+        pool = new LoopbackNodes(state);
+        Node ws = pool.start("ws", 4);
+        Node h1 = pool.start("h1", 4);
+        Node h2 = pool.start("h2", 1);
+        List<JobId> jobs = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            JobId job = ws.submit(new JobSpec(List.of("sh", "-c", "while :; do sleep 0.01; done"), System.getenv(), state,
+                    022), "root", new ByteArrayOutputStream());
+            ws.move(job, dev.ssi.transport.NodeId.of("h1"));
+            jobs.add(job);
+        }
+        Mover fromH1 = pool.closing(new Mover(h1, Balance.HISTORY, new MoveCosts(117e6)));
+        // h2 takes one guest: of the two sent there, one is refused and frozen at home instead.
+        awaitDone(fromH1, () -> fromH1.evacuate(List.of(move(jobs.get(0), "h2"), move(jobs.get(1), "h2")),
+                List.of(info(jobs.get(2))), Long.MAX_VALUE));
+        assertTrue(jobs.stream().noneMatch(h1::runs), "every guest left h1");
+        assertEquals(1, jobs.stream().filter(h2::runs).count(), "h2 took one");
+        assertEquals(2, jobs.stream().filter(ws::isFrozen).count(), "the others are frozen at their home");
+        assertTrue(jobs.stream().allMatch(job -> h2.runs(job) ^ ws.isFrozen(job)), "each job in one place");
+
+        JobId onH2 = jobs.stream().filter(h2::runs).findFirst().orElseThrow();
+        Mover fromH2 = pool.closing(new Mover(h2, Balance.HISTORY, new MoveCosts(117e6)));
+        awaitDone(fromH2, () -> fromH2.evacuate(List.of(move(onH2, "h1")), List.of(), System.currentTimeMillis() - 1));
+        assertTrue(ws.isFrozen(onH2) && !h1.runs(onH2), "past the deadline, it is frozen at home, not moved");
+    }
+
+    private static Rebalancer.Move move(JobId job, String destination) {
+        return new Rebalancer.Move(info(job), new dev.ssi.scheduler.NodeId(destination), "test");
+    }
+
+    private static JobInfo info(JobId job) {
+        return new JobInfo(Ids.scheduler(job), "root", new dev.ssi.scheduler.NodeId("ws"), false, 10, 1, 1 << 20, 0, 0);
+    }
+
+    private static void awaitDone(Mover mover, Runnable moves) throws Exception {
+        moves.run();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (mover.busy()) {
+            assertTrue(System.nanoTime() < deadline, "the moves never ended");
+            Thread.sleep(20);
+        }
     }
 
     private static void carryOut(Mover mover, JobId job, String destination) throws Exception {
