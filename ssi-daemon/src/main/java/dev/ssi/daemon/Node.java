@@ -63,9 +63,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
- * One node of the pool: the home of the jobs submitted here, the host of the jobs running here,
- * and both ends of their migrations. Output of a job comes home wherever the job runs. What it
- * hosts and every migration step is journaled; a restarted node takes its jobs over again.
+ * One node of the pool: the home of the jobs submitted here (and the keeper of those frozen
+ * here), the host of the jobs running here, held to its owner's terms for guests, and both ends
+ * of their migrations. Output of a job comes home wherever the job runs. What it hosts and every
+ * migration step is journaled; a restarted node takes its jobs over again.
  */
 public final class Node implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Node.class.getName());
