@@ -155,13 +155,19 @@ class CallsTest {
     }
 
     @Example
-    void pendingCallsFailWhenThePeerGoes() {
+    void pendingCallsFailWhenThePeerGoes() throws Exception {
         try (TestPool own = new TestPool()) {
             TransportNode client = own.start("client");
             TransportNode server = own.start("server");
-            server.onCall(SLOW, (from, text) -> new CompletableFuture<>());
+            CompletableFuture<Void> arrived = new CompletableFuture<>();
+            server.onCall(SLOW, (from, text) -> {
+                arrived.complete(null);
+                return new CompletableFuture<>();
+            });
             Peer peer = TestPool.connect(client, server);
             CompletableFuture<String> pending = peer.call(SLOW, "x", Duration.ofSeconds(30));
+            // Closed while the call is pending there, not before it has left here.
+            arrived.get(10, TimeUnit.SECONDS);
             server.close();
             assertFailsWith(PeerGoneException.class, pending, "server is shutting down");
             assertFailsWith(PeerGoneException.class, peer.call(ECHO, "x", Duration.ofSeconds(5)), "shutting down");
