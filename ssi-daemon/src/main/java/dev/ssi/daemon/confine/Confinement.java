@@ -43,9 +43,10 @@ public final class Confinement implements AutoCloseable {
         Path record = state.resolve(RECORD);
         try {
             GuestsCgroup cgroup = GuestsCgroup.create(name);
-            Files.write(record, cgroup.dirs().stream().map(Path::toString).toList());
+            List<String> dirs = cgroup.dirs().stream().map(Path::toString).toList();
+            Files.write(record, dirs);
             cgroup.apply(terms);
-            return new Confinement(cgroup, String.join(",", Files.readAllLines(record)), record, terms);
+            return new Confinement(cgroup, String.join(",", dirs), record, terms);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "guests get no cgroup, only their nice level: " + e.getMessage());
             return new Confinement(null, "none: " + e.getMessage(), record, terms);
