@@ -3,7 +3,7 @@
 # Debian's build and test prerequisites, and a working CRIU >= 4.0.
 # If the system's `criu check` passes we use it; otherwise CRIU 4.x from Debian 13 ("trixie")
 # is unpacked into .criu/ (git-ignored) and run through that prefix's own dynamic loader,
-# leaving the system's apt sources and libc untouched. DESIGN.md says why: 3.17 fails here.
+# leaving the system's apt sources and libc untouched. docs/criu-on-this-machine.md says why: 3.17 fails here.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,7 +28,7 @@ criu_works() { "$1" check >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -
 
 # Every criu run goes through the wrapper, which sets CRIU_FAULT=130: CRIU then leaves its
 # parasite by tracing syscalls, not through a hardware breakpoint. In some VMs (Firecracker
-# here) debug-register breakpoints never fire and every dump would hang (see DESIGN.md).
+# here) debug-register breakpoints never fire and every dump would hang (see docs/criu-on-this-machine.md).
 write_wrapper() { # $1: the command line that runs the real criu
   mkdir -p "$prefix"
   rm -f "$wrapper"

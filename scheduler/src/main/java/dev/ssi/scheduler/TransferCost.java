@@ -20,7 +20,7 @@ public record TransferCost(double fixedSeconds, double dumpBytesPerSecond,
         measuredLinkBytesPerSecond = Map.copyOf(Objects.requireNonNull(measuredLinkBytesPerSecond));
     }
 
-    /** Figures measured on this project's machines (DESIGN.md): 1 GiB dumps in ~3.4 s, restores in ~0.6 s; 1 Gbit/s LAN. */
+    /** Figures measured on this project's machines (docs/criu-on-this-machine.md): 1 GiB dumps in ~3.4 s, restores in ~0.6 s; 1 Gbit/s LAN. */
     public static TransferCost lanDefaults() {
         return new TransferCost(0.3, 300e6, 1.7e9, 117e6, Map.of());
     }
