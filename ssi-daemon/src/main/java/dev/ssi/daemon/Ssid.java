@@ -4,7 +4,7 @@ import dev.ssi.checkpoint.Criu;
 import dev.ssi.daemon.balance.Balance;
 import dev.ssi.daemon.control.ControlServer;
 import dev.ssi.transport.NodeId;
-import dev.ssi.transport.TransportConfig;
+import dev.ssi.transport.connection.TransportConfig;
 import dev.ssi.transport.trust.NodeIdentity;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;

@@ -3,7 +3,7 @@ package dev.ssi.daemon;
 import dev.ssi.checkpoint.Criu;
 import dev.ssi.daemon.balance.GuestsConfig;
 import dev.ssi.transport.NodeId;
-import dev.ssi.transport.TransportConfig;
+import dev.ssi.transport.connection.TransportConfig;
 import dev.ssi.transport.trust.PoolAuthority;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

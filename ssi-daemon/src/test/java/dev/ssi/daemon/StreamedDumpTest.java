@@ -9,7 +9,7 @@ import dev.ssi.checkpoint.os.ExitStatus;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.job.JobSpec;
 import dev.ssi.daemon.migration.MigrationException;
-import dev.ssi.transport.TransportConfig;
+import dev.ssi.transport.connection.TransportConfig;
 import dev.ssi.transport.stream.StreamSettings;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;

@@ -18,7 +18,7 @@ public final class PeerGoneException extends TransportException {
     }
 
     /** The request could not even be written: the peer cannot have seen it, so it may safely go again. */
-    static PeerGoneException neverSent(String reason, Throwable cause) {
+    public static PeerGoneException neverSent(String reason, Throwable cause) {
         return new PeerGoneException(reason, cause, true);
     }
 

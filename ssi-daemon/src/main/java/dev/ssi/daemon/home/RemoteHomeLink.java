@@ -10,7 +10,7 @@ import dev.ssi.daemon.migration.PeerMessages.OutputEnd;
 import dev.ssi.daemon.migration.PeerProtocol;
 import dev.ssi.transport.MessageType;
 import dev.ssi.transport.NodeId;
-import dev.ssi.transport.Peer;
+import dev.ssi.transport.connection.Peer;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 

@@ -23,7 +23,7 @@ import dev.ssi.daemon.migration.PeerMessages.Offer;
 import dev.ssi.daemon.migration.PeerMessages.Restored;
 import dev.ssi.transport.NodeId;
 import dev.ssi.transport.RefusedException;
-import dev.ssi.transport.TransportNode;
+import dev.ssi.transport.connection.TransportNode;
 import dev.ssi.transport.stream.IncomingStream;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import dev.ssi.checkpoint.Criu;
 import dev.ssi.checkpoint.CriuException;
 import dev.ssi.checkpoint.DumpSpec;
 import dev.ssi.daemon.CrashPoints;
-import dev.ssi.transport.Peer;
+import dev.ssi.transport.connection.Peer;
 import dev.ssi.transport.stream.OutgoingStream;
 import java.io.IOException;
 import java.nio.file.Files;

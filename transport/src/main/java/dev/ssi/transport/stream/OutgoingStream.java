@@ -23,7 +23,7 @@ public final class OutgoingStream {
     }
 
     /**
-     * For a directory sent while it is written ({@link dev.ssi.transport.Peer#sendGrowingDirectory}):
+     * For a directory sent while it is written ({@link dev.ssi.transport.connection.Peer#sendGrowingDirectory}):
      * the writer has finished, so what is left is sent and the stream ends. No effect on others.
      */
     public void writerFinished() {

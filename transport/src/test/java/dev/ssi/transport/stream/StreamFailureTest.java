@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ssi.transport.NodeId;
-import dev.ssi.transport.RawPeer;
 import dev.ssi.transport.RefusedException;
 import dev.ssi.transport.StreamFailedException;
-import dev.ssi.transport.TestPool;
-import dev.ssi.transport.TransportNode;
+import dev.ssi.transport.connection.RawPeer;
+import dev.ssi.transport.connection.TestPool;
+import dev.ssi.transport.connection.TransportNode;
 import dev.ssi.transport.trust.TlsContexts;
 import dev.ssi.transport.trust.TlsProvider;
 import dev.ssi.transport.wire.Frame;

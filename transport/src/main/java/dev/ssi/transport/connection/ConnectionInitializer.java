@@ -1,5 +1,6 @@
-package dev.ssi.transport;
+package dev.ssi.transport.connection;
 
+import dev.ssi.transport.NodeId;
 import dev.ssi.transport.wire.FrameDecoder;
 import dev.ssi.transport.wire.FrameEncoder;
 import io.netty.channel.Channel;

@@ -1,8 +1,11 @@
-package dev.ssi.transport;
+package dev.ssi.transport.connection;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ssi.transport.CallType;
+import dev.ssi.transport.Codec;
+import dev.ssi.transport.NodeId;
 import dev.ssi.transport.trust.TlsContexts;
 import dev.ssi.transport.trust.TlsProvider;
 import dev.ssi.transport.wire.Frame;

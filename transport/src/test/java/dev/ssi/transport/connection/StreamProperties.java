@@ -1,4 +1,4 @@
-package dev.ssi.transport;
+package dev.ssi.transport.connection;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.ssi.transport;
+package dev.ssi.transport.connection;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;

@@ -1,5 +1,12 @@
-package dev.ssi.transport;
+package dev.ssi.transport.connection;
 
+import dev.ssi.transport.CallTimeoutException;
+import dev.ssi.transport.CallType;
+import dev.ssi.transport.MessageType;
+import dev.ssi.transport.NodeId;
+import dev.ssi.transport.PeerGoneException;
+import dev.ssi.transport.RefusedException;
+import dev.ssi.transport.RemoteFailureException;
 import dev.ssi.transport.stream.OutgoingStream;
 import dev.ssi.transport.stream.Streams;
 import dev.ssi.transport.wire.Frame;

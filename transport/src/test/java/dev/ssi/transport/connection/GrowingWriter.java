@@ -1,4 +1,4 @@
-package dev.ssi.transport;
+package dev.ssi.transport.connection;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,9 +1,14 @@
-package dev.ssi.transport;
+package dev.ssi.transport.connection;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ssi.transport.CallType;
+import dev.ssi.transport.Codec;
+import dev.ssi.transport.NodeId;
+import dev.ssi.transport.PeerGoneException;
+import dev.ssi.transport.RefusedException;
 import dev.ssi.transport.trust.NodeIdentity;
 import dev.ssi.transport.trust.PoolAuthority;
 import dev.ssi.transport.trust.TlsContexts;

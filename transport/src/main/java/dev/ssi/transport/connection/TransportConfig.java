@@ -1,4 +1,4 @@
-package dev.ssi.transport;
+package dev.ssi.transport.connection;
 
 import dev.ssi.transport.stream.StreamSettings;
 import dev.ssi.transport.trust.TlsProvider;

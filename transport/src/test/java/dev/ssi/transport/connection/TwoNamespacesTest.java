@@ -1,9 +1,10 @@
-package dev.ssi.transport;
+package dev.ssi.transport.connection;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ssi.transport.NodeId;
 import dev.ssi.transport.tool.TransportTool;
 import dev.ssi.transport.trust.PoolAuthority;
 import java.io.BufferedReader;

@@ -1,4 +1,4 @@
-package dev.ssi.transport;
+package dev.ssi.transport.connection;
 
 import dev.ssi.transport.wire.Frame;
 import io.netty.channel.Channel;

@@ -1,5 +1,9 @@
-package dev.ssi.transport;
+package dev.ssi.transport.connection;
 
+import dev.ssi.transport.NodeId;
+import dev.ssi.transport.PeerGoneException;
+import dev.ssi.transport.ProtocolMismatchException;
+import dev.ssi.transport.RefusedException;
 import dev.ssi.transport.stream.Streams;
 import dev.ssi.transport.trust.NodeIdentity;
 import dev.ssi.transport.wire.Frame;

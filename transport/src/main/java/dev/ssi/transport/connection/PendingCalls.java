@@ -1,5 +1,11 @@
-package dev.ssi.transport;
+package dev.ssi.transport.connection;
 
+import dev.ssi.transport.CallTimeoutException;
+import dev.ssi.transport.NodeId;
+import dev.ssi.transport.PeerGoneException;
+import dev.ssi.transport.RefusedException;
+import dev.ssi.transport.RemoteFailureException;
+import dev.ssi.transport.TransportException;
 import dev.ssi.transport.wire.ErrorCode;
 import dev.ssi.transport.wire.Frame;
 import io.netty.channel.Channel;

@@ -1,5 +1,11 @@
-package dev.ssi.transport;
+package dev.ssi.transport.connection;
 
+import dev.ssi.transport.CallHandler;
+import dev.ssi.transport.CallType;
+import dev.ssi.transport.MessageHandler;
+import dev.ssi.transport.MessageType;
+import dev.ssi.transport.NodeId;
+import dev.ssi.transport.RefusedException;
 import dev.ssi.transport.stream.StreamHandler;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

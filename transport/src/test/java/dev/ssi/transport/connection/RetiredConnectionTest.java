@@ -1,9 +1,12 @@
-package dev.ssi.transport;
+package dev.ssi.transport.connection;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ssi.transport.CallType;
+import dev.ssi.transport.Codec;
+import dev.ssi.transport.NodeId;
 import dev.ssi.transport.stream.Streams;
 import dev.ssi.transport.wire.Frame;
 import io.netty.channel.embedded.EmbeddedChannel;

@@ -1,5 +1,6 @@
-package dev.ssi.transport;
+package dev.ssi.transport.connection;
 
+import dev.ssi.transport.NodeId;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
-package dev.ssi.transport;
+package dev.ssi.transport.connection;
 
+import dev.ssi.transport.RefusedException;
 import dev.ssi.transport.wire.ErrorCode;
 import dev.ssi.transport.wire.Frame;
 import io.netty.channel.Channel;

@@ -1,4 +1,4 @@
-package dev.ssi.transport;
+package dev.ssi.transport.connection;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -6,6 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ssi.transport.CallType;
+import dev.ssi.transport.Codec;
+import dev.ssi.transport.MessageType;
+import dev.ssi.transport.NodeId;
+import dev.ssi.transport.PeerGoneException;
+import dev.ssi.transport.ProtocolMismatchException;
+import dev.ssi.transport.RefusedException;
+import dev.ssi.transport.RemoteFailureException;
+import dev.ssi.transport.TransportException;
 import dev.ssi.transport.trust.TlsContexts;
 import dev.ssi.transport.trust.TlsProvider;
 import dev.ssi.transport.wire.Frame;

@@ -1,5 +1,6 @@
-package dev.ssi.transport;
+package dev.ssi.transport.connection;
 
+import dev.ssi.transport.NodeId;
 import dev.ssi.transport.stream.StreamSettings;
 import dev.ssi.transport.trust.NodeIdentity;
 import dev.ssi.transport.trust.PoolAuthority;
