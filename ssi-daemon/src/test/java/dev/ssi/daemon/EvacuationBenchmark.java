@@ -2,10 +2,10 @@ package dev.ssi.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ssi.checkpoint.Criu;
+import dev.ssi.daemon.balance.LinkRate;
 import dev.ssi.daemon.cli.ControlClient;
 import dev.ssi.daemon.control.ControlFrame.Payload;
 import dev.ssi.daemon.control.ControlFrame.Type;
-import dev.ssi.daemon.pool.LinkRate;
 import dev.ssi.daemon.pool.LocalPool;
 import dev.ssi.daemon.pool.PoolDaemons;
 import dev.ssi.daemon.pool.PoolNode;

@@ -1,5 +1,6 @@
 package dev.ssi.daemon.pool;
 
+import dev.ssi.daemon.balance.LinkRate;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -68,7 +69,7 @@ public final class PoolCommand implements Runnable {
         public LinkRate convert(String value) {
             try {
                 return LinkRate.parse(value);
-            } catch (PoolException e) {
+            } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }
         }

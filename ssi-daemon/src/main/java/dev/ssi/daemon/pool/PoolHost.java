@@ -1,5 +1,6 @@
 package dev.ssi.daemon.pool;
 
+import dev.ssi.daemon.balance.LinkRate;
 import java.nio.file.Path;
 import java.util.Optional;
 

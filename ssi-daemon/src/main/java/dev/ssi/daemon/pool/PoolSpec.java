@@ -1,5 +1,6 @@
 package dev.ssi.daemon.pool;
 
+import dev.ssi.daemon.balance.LinkRate;
 import java.util.Objects;
 import java.util.Optional;
 

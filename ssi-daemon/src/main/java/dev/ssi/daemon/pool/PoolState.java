@@ -1,5 +1,6 @@
 package dev.ssi.daemon.pool;
 
+import dev.ssi.daemon.balance.LinkRate;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;

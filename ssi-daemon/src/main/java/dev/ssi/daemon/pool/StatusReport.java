@@ -3,6 +3,7 @@ package dev.ssi.daemon.pool;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ssi.daemon.balance.LinkRate;
 import java.util.List;
 import java.util.Optional;
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ssi.daemon.balance.LinkRate;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,11 +1,14 @@
-package dev.ssi.daemon.pool;
+package dev.ssi.daemon.balance;
 
 import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The speed a pool link is shaped to, in bits per second, written as tc writes rates: {@code 1gbit}. */
+/**
+ * The speed of a link, in bits per second, written as tc writes rates: {@code 1gbit}. The pool
+ * balancer's transfer cost and the local pool's link shaping both read it.
+ */
 public record LinkRate(long bitsPerSecond) {
     private static final Pattern RATE = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(bit|kbit|mbit|gbit|tbit)");
     private static final String[] UNITS = {"bit", "kbit", "mbit", "gbit", "tbit"};
@@ -14,7 +17,7 @@ public record LinkRate(long bitsPerSecond) {
 
     public LinkRate {
         if (bitsPerSecond < MIN_BITS_PER_SECOND) {
-            throw new PoolException("a link rate is at least 8kbit, not " + bitsPerSecond + "bit");
+            throw new IllegalArgumentException("a link rate is at least 8kbit, not " + bitsPerSecond + "bit");
         }
     }
 
@@ -22,7 +25,7 @@ public record LinkRate(long bitsPerSecond) {
     public static LinkRate parse(String text) {
         Matcher matcher = RATE.matcher(text.strip().toLowerCase(Locale.ROOT));
         if (!matcher.matches()) {
-            throw new PoolException("'" + text + "' is not a link rate; write a number and one of "
+            throw new IllegalArgumentException("'" + text + "' is not a link rate; write a number and one of "
                     + String.join(", ", UNITS) + " (e.g. 1gbit, 100mbit)");
         }
         BigDecimal bits = new BigDecimal(matcher.group(1))
@@ -30,18 +33,13 @@ public record LinkRate(long bitsPerSecond) {
         try {
             return new LinkRate(bits.longValueExact());
         } catch (ArithmeticException e) {
-            throw new PoolException("'" + text + "' is not a whole number of bits per second");
+            throw new IllegalArgumentException("'" + text + "' is not a whole number of bits per second");
         }
     }
 
     /** The rate in tc's syntax, exact. */
     public String tcRate() {
         return bitsPerSecond + "bit";
-    }
-
-    /** How many bytes tbf may send at once: 10 ms of traffic, and never less than a GSO packet. */
-    long burstBytes() {
-        return Math.max(bitsPerSecond / 8 / 100, 64 * 1024);
     }
 
     /** The shortest exact form, e.g. {@code 1gbit}, {@code 1500kbit}. */
