@@ -9,17 +9,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the system tools the pool is made with (ip, tc, ...) and fails with their own words. */
-final class Commands {
+public final class Commands {
     private static final long TIMEOUT_SECONDS = 30;
 
     private Commands() {}
 
     /** Runs a command to its end; returns its standard output, or throws with its stderr. */
-    static String run(String... command) {
+    public static String run(String... command) {
         return run(List.of(command));
     }
 
-    static String run(List<String> command) {
+    public static String run(List<String> command) {
         Process process;
         try {
             process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start();

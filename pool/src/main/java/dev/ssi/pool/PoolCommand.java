@@ -32,7 +32,7 @@ public final class PoolCommand implements Runnable {
     }
 
     /** Runs the command line; returns the exit status (2 for a bad command line, 1 for a failure). */
-    static int execute(PrintWriter out, PrintWriter err, String... args) {
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine commandLine = new CommandLine(new PoolCommand())
                 .setOut(out)
                 .setErr(err)
