@@ -25,6 +25,6 @@ leftovers() {
 }
 trap leftovers EXIT
 # tee ignores Ctrl-C, so that what the benchmark prints while it takes its pool down still lands.
-bash "$here/java-main.sh" ssi-daemon dev.ssi.daemon.EvacuationBenchmark --pool-dir "$pool_dir" "$@" \
+bash "$here/java-main.sh" src/test dev.ssi.system.EvacuationBenchmark --pool-dir "$pool_dir" "$@" \
   | (trap '' INT; tee "$table")
 echo "table kept in $table" >&2

@@ -6,4 +6,4 @@
 set -euo pipefail
 here=$(dirname "$0")
 bash "$here/setup.sh"
-exec bash "$here/java-main.sh" ssi-daemon dev.ssi.daemon.MigrationBenchmark "$@"
+exec bash "$here/java-main.sh" src/test dev.ssi.system.MigrationBenchmark "$@"

@@ -7,7 +7,9 @@ module=$1 main=$2
 shift 2
 cd "$root"
 classpath=$module/target/app.classpath
-if [ ! -f "$classpath" ] || [ -n "$(find pom.xml ./*/pom.xml ./*/src/main -newer "$classpath" -print -quit)" ]; then
+# Stale once any module's pom or main source is newer, wherever the module lies (src/test/ is one too).
+if [ ! -f "$classpath" ] || [ -n "$(find . \( -name target -o -name .git \) -prune -o \( -name pom.xml -o -path '*/src/main/*' \) \
+    -newer "$classpath" -print -quit)" ]; then
   mvn -q -B -pl "$module" -am compile dependency:build-classpath \
     -Dmdep.outputFile=target/app.classpath -DincludeScope=runtime >&2
   touch "$classpath" # the plugin leaves an unchanged file as it was, and so stale-looking

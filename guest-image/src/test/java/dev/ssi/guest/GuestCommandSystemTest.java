@@ -3,7 +3,7 @@ package dev.ssi.guest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ssi.daemon.cli.SsiCommand;
+import dev.ssi.cli.SsiCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

@@ -2,13 +2,6 @@ package dev.ssi.guest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ssi.daemon.guest.Accelerator;
-import dev.ssi.daemon.guest.GuestCpu;
-import dev.ssi.daemon.guest.GuestDomain;
-import dev.ssi.daemon.guest.GuestNic;
-import dev.ssi.daemon.guest.GuestSpec;
-import dev.ssi.daemon.guest.Hypervisor;
-import dev.ssi.daemon.guest.MigrationReport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

@@ -5,14 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ssi.daemon.guest.Accelerator;
-import dev.ssi.daemon.guest.GuestCpu;
-import dev.ssi.daemon.guest.GuestDomain;
-import dev.ssi.daemon.guest.GuestException;
-import dev.ssi.daemon.guest.GuestGoneException;
-import dev.ssi.daemon.guest.GuestNic;
-import dev.ssi.daemon.guest.GuestSpec;
-import dev.ssi.daemon.guest.MigrationReport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

@@ -1,6 +1,5 @@
 package dev.ssi.guest;
 
-import dev.ssi.daemon.guest.Hypervisor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

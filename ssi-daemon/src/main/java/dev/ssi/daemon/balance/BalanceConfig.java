@@ -1,6 +1,5 @@
 package dev.ssi.daemon.balance;
 
-import dev.ssi.daemon.pool.LinkRate;
 import dev.ssi.scheduler.MigrationPolicy;
 import dev.ssi.scheduler.gossip.GossipConfig;
 import java.net.Inet4Address;
