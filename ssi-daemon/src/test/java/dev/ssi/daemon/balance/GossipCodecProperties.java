@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -77,8 +78,8 @@ class GossipCodecProperties {
     Arbitrary<Round> rounds() {
         Arbitrary<String> names = Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz0123456789-.").ofMinLength(1)
                 .ofMaxLength(12).filter(name -> Character.isLetterOrDigit(name.charAt(0)));
-        Arbitrary<List<LoadVector>> vectors = names.list().uniqueElements().ofMaxSize(20)
-                .flatMap(list -> Combinators.combine(list.stream().map(GossipCodecProperties::vectors).toList()).as(v -> v));
+        Arbitrary<List<String>> nodes = names.list().uniqueElements().ofMaxSize(20);
+        Arbitrary<List<Function<String, LoadVector>>> vectors = vectors().list().ofSize(20);
         Arbitrary<Long> ages = Arbitraries.longs().between(0, 10_000_000_000L);
         Arbitrary<Optional<InetSocketAddress>> addresses = Arbitraries.oneOf(
                 Arbitraries.just(Optional.empty()),
@@ -86,32 +87,36 @@ class GossipCodecProperties {
                         Arbitraries.integers().between(1, 65_535)).as((ip, port) -> Optional.of(address(ip, port))),
                 Combinators.combine(Arbitraries.bytes().array(byte[].class).ofSize(16),
                         Arbitraries.integers().between(1, 65_535)).as((ip, port) -> Optional.of(address(ip, port))));
-        return Combinators.combine(names, vectors, ages.list().ofSize(20), addresses.list().ofSize(20))
-                .as((from, list, ageList, addressList) -> {
+        return Combinators.combine(names, nodes, vectors, ages.list().ofSize(20), addresses.list().ofSize(20))
+                .as((from, list, vectorList, ageList, addressList) -> {
                     List<GossipEntry> entries = new ArrayList<>();
                     Map<NodeId, InetSocketAddress> known = new HashMap<>();
                     for (int i = 0; i < list.size(); i++) {
-                        entries.add(new GossipEntry(list.get(i), ageList.get(i)));
-                        int at = i;
-                        addressList.get(i).ifPresent(a -> known.put(list.get(at).node(), a));
+                        LoadVector vector = vectorList.get(i).apply(list.get(i));
+                        entries.add(new GossipEntry(vector, ageList.get(i)));
+                        addressList.get(i).ifPresent(a -> known.put(vector.node(), a));
                     }
                     return new Round(new GossipMessage(new NodeId(from), entries), known);
                 });
     }
 
-    /** Vectors of one node with random figures, negative free memory included (a sender may overdraw it). */
-    private static Arbitrary<LoadVector> vectors(String name) {
+    /**
+     * Vectors with random figures, negative free memory included (a sender may overdraw it), for
+     * the node they are given. No flatMap: jqwik builds new generators for every value a flatMap
+     * sees, which made this property take half a minute.
+     */
+    private static Arbitrary<Function<String, LoadVector>> vectors() {
         Arbitrary<GuestOffer> offers = Combinators.combine(Arbitraries.of(true, false), Arbitraries.integers().between(0, 100),
                 Arbitraries.doubles().between(0, 64), Arbitraries.longs().greaterOrEqual(0),
                 Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(8).set().ofMaxSize(3)).as(GuestOffer::new);
-        return Combinators.combine(Arbitraries.doubles().between(0.01, 1024), Arbitraries.doubles().between(0.01, 16),
-                Arbitraries.integers().between(0, 10_000), Arbitraries.integers().between(0, 10_000),
-                Arbitraries.doubles().between(0, 500), Arbitraries.of(true, false))
+        Arbitrary<double[]> figures = Combinators.combine(Arbitraries.doubles().between(0.01, 1024),
+                Arbitraries.doubles().between(0.01, 16), Arbitraries.integers().between(0, 10_000),
+                Arbitraries.integers().between(0, 10_000), Arbitraries.doubles().between(0, 500), Arbitraries.of(true, false))
                 .as((cpus, speed, home, guests, owner, active) -> new double[] {cpus, speed, home, guests, owner,
-                        active ? 1 : 0})
-                .flatMap(f -> Combinators.combine(offers, Arbitraries.of(Health.values()), Arbitraries.longs(),
-                        Arbitraries.longs().greaterOrEqual(0)).as((offer, health, free, total) -> new LoadVector(
-                        new NodeId(name), f[0], f[1], (int) f[2], (int) f[3], f[4], f[5] == 1, free, total, offer, health)));
+                        active ? 1 : 0});
+        return Combinators.combine(figures, offers, Arbitraries.of(Health.values()), Arbitraries.longs(),
+                Arbitraries.longs().greaterOrEqual(0)).as((f, offer, health, free, total) -> name -> new LoadVector(
+                        new NodeId(name), f[0], f[1], (int) f[2], (int) f[3], f[4], f[5] == 1, free, total, offer, health));
     }
 
     private static LoadVector vector(String name) {

@@ -1,7 +1,7 @@
 package dev.ssi.transport.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ssi.transport.wire.Frame;
 import io.netty.buffer.ByteBuf;
@@ -29,18 +29,30 @@ class BlockCodecProperties {
         }
     }
 
+    /**
+     * LZ4 has more than one encoding of the same bytes (a match may copy from any earlier run of
+     * equal bytes), so some flips in a compressed block still decode to exactly what was sent:
+     * those are harmless. What must never happen is that other bytes are delivered.
+     */
     @Property(tries = 200)
-    void aFlippedBitIsAlwaysCaught(@ForAll @IntRange(min = 64, max = 100_000) int length,
-                                   @ForAll @IntRange(min = 0, max = 255) int distinctValues,
-                                   @ForAll long seed, @ForAll @IntRange(min = 0) int where) {
-        Frame.StreamBlock block = BlockCodec.encode(7, direct(sample(length, distinctValues, seed)),
-                ByteBufAllocator.DEFAULT);
+    void aFlippedBitIsCaughtOrChangesNothing(@ForAll @IntRange(min = 64, max = 100_000) int length,
+                                             @ForAll @IntRange(min = 0, max = 255) int distinctValues,
+                                             @ForAll long seed, @ForAll @IntRange(min = 0) int where) {
+        byte[] raw = sample(length, distinctValues, seed);
+        Frame.StreamBlock block = BlockCodec.encode(7, direct(raw), ByteBufAllocator.DEFAULT);
         try {
             ByteBuf data = block.data();
             int bit = where % (data.readableBytes() * 8);
             int index = data.readerIndex() + bit / 8;
             data.setByte(index, data.getByte(index) ^ (1 << (bit % 8)));
-            assertThrows(CorruptBlockException.class, () -> BlockCodec.decode(block, ByteBuffer.allocateDirect(length)));
+            ByteBuffer decoded;
+            try {
+                decoded = BlockCodec.decode(block, ByteBuffer.allocateDirect(length));
+            } catch (CorruptBlockException caught) {
+                return;
+            }
+            assertTrue(block.compressed(), "a flip in a stored block is always caught");
+            assertEquals(ByteBuffer.wrap(raw), decoded);
         } finally {
             block.release();
         }
