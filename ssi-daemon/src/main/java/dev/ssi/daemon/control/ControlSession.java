@@ -9,7 +9,7 @@ import dev.ssi.daemon.home.HomeJob;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.job.JobSpec;
 import dev.ssi.daemon.migration.MigrationException;
-import dev.ssi.daemon.migration.PeerMessages.Moved;
+import dev.ssi.daemon.peer.PeerMessages.Moved;
 import dev.ssi.transport.NodeId;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

@@ -15,7 +15,7 @@ import dev.ssi.daemon.journal.JournalEntries.Entry;
 import dev.ssi.daemon.journal.JournalEntries.Frozen;
 import dev.ssi.daemon.journal.JournalEntries.Thawed;
 import dev.ssi.daemon.journal.JournalState;
-import dev.ssi.daemon.migration.PeerMessages.Offer;
+import dev.ssi.daemon.peer.PeerMessages.Offer;
 import dev.ssi.transport.NodeId;
 import java.io.IOException;
 import java.nio.file.Files;
