@@ -5,6 +5,7 @@ import dev.ssi.checkpoint.Criu;
 import dev.ssi.daemon.cli.ControlClient;
 import dev.ssi.daemon.control.ControlFrame.Payload;
 import dev.ssi.daemon.control.ControlFrame.Type;
+import dev.ssi.daemon.journal.Directories;
 import dev.ssi.daemon.pool.LinkRate;
 import dev.ssi.daemon.pool.LocalPool;
 import dev.ssi.daemon.pool.PoolDaemons;

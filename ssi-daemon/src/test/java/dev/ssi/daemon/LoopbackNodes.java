@@ -1,7 +1,7 @@
 package dev.ssi.daemon;
 
 import dev.ssi.checkpoint.Criu;
-import dev.ssi.daemon.balance.GuestsConfig;
+import dev.ssi.daemon.confine.GuestsConfig;
 import dev.ssi.transport.NodeId;
 import dev.ssi.transport.TransportConfig;
 import dev.ssi.transport.trust.PoolAuthority;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ssi.checkpoint.Criu;
 import dev.ssi.daemon.control.ControlFrame.Payload;
 import dev.ssi.daemon.control.ControlFrame.Type;
+import dev.ssi.daemon.journal.Directories;
 import dev.ssi.daemon.pool.LinkRate;
 import dev.ssi.daemon.pool.LocalPool;
 import dev.ssi.daemon.pool.PoolSpec;

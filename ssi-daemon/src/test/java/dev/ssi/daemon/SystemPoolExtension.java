@@ -1,5 +1,6 @@
 package dev.ssi.daemon;
 
+import dev.ssi.daemon.journal.Directories;
 import dev.ssi.daemon.pool.PoolSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.ssi.daemon.balance;
 
+import dev.ssi.daemon.config.Settings;
 import dev.ssi.daemon.pool.LinkRate;
 import dev.ssi.scheduler.MigrationPolicy;
 import dev.ssi.scheduler.gossip.GossipConfig;

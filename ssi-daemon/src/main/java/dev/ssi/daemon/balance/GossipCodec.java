@@ -3,6 +3,7 @@ package dev.ssi.daemon.balance;
 import dev.ssi.daemon.balance.BalanceMessages.Entry;
 import dev.ssi.daemon.balance.BalanceMessages.Gossip;
 import dev.ssi.daemon.balance.BalanceMessages.Offer;
+import dev.ssi.daemon.balance.load.Ids;
 import dev.ssi.scheduler.GuestOffer;
 import dev.ssi.scheduler.Health;
 import dev.ssi.scheduler.LoadVector;

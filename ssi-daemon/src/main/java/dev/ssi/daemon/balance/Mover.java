@@ -2,6 +2,7 @@ package dev.ssi.daemon.balance;
 
 import dev.ssi.daemon.Node;
 import dev.ssi.daemon.balance.BalanceMessages.History;
+import dev.ssi.daemon.balance.load.Ids;
 import dev.ssi.daemon.migration.MigrationException;
 import dev.ssi.daemon.peer.PeerMessages.Moved;
 import dev.ssi.scheduler.JobInfo;

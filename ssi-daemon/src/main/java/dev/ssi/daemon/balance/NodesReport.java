@@ -1,6 +1,7 @@
 package dev.ssi.daemon.balance;
 
 import dev.ssi.daemon.Node;
+import dev.ssi.daemon.confine.GuestsConfig;
 import dev.ssi.scheduler.HostMode;
 import dev.ssi.scheduler.LoadVector;
 import dev.ssi.scheduler.NodeId;

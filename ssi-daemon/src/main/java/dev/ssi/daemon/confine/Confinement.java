@@ -1,6 +1,5 @@
 package dev.ssi.daemon.confine;
 
-import dev.ssi.daemon.balance.GuestsConfig;
 import dev.ssi.daemon.balance.load.ProcStat;
 import dev.ssi.daemon.balance.load.ProcessTable;
 import java.io.IOException;

@@ -7,7 +7,6 @@ import dev.ssi.daemon.control.ControlFrame.Payload;
 import dev.ssi.daemon.control.ControlFrame.Type;
 import dev.ssi.daemon.home.HomeJob;
 import dev.ssi.daemon.job.JobId;
-import dev.ssi.daemon.job.JobSpec;
 import dev.ssi.daemon.migration.MigrationException;
 import dev.ssi.daemon.peer.PeerMessages.Moved;
 import dev.ssi.transport.NodeId;
@@ -62,7 +61,7 @@ final class ControlSession implements Runnable {
             throws IOException, MigrationException {
         var r = request.reader();
         switch (request.type()) {
-            case SUBMIT -> serve(node.submit(JobSpec.read(r), user), 0, in, out);
+            case SUBMIT -> serve(node.submit(SubmitFrame.read(r), user), 0, in, out);
             case ATTACH -> serve(jobId(r.string()), r.u64(), in, out);
             case PS -> reply(out, jobs());
             case NODES -> reply(out, pool.nodes());

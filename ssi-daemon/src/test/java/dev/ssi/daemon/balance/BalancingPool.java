@@ -2,9 +2,9 @@ package dev.ssi.daemon.balance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ssi.daemon.Directories;
 import dev.ssi.daemon.LoopbackNodes;
 import dev.ssi.daemon.control.ControlFrame;
+import dev.ssi.daemon.journal.Directories;
 import dev.ssi.daemon.pool.LocalPool;
 import dev.ssi.daemon.pool.PoolDaemons;
 import dev.ssi.daemon.pool.PoolHost;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ssi.daemon.balance.BalanceMessages.Gossip;
+import dev.ssi.daemon.balance.load.Ids;
 import dev.ssi.scheduler.GuestOffer;
 import dev.ssi.scheduler.Health;
 import dev.ssi.scheduler.LoadVector;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ssi.checkpoint.os.ExitStatus;
 import dev.ssi.daemon.LoopbackNodes;
 import dev.ssi.daemon.Node;
+import dev.ssi.daemon.balance.load.Ids;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.job.JobSpec;
 import dev.ssi.scheduler.JobInfo;

@@ -1,7 +1,6 @@
 package dev.ssi.daemon.balance.load;
 
 import dev.ssi.daemon.Node;
-import dev.ssi.daemon.balance.Ids;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.scheduler.JobInfo;
 import java.io.IOException;

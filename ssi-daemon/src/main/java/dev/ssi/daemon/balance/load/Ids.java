@@ -1,4 +1,4 @@
-package dev.ssi.daemon.balance;
+package dev.ssi.daemon.balance.load;
 
 /** The same node and job names as the transport and the job manager spell them, and as the scheduler does. */
 public final class Ids {

@@ -1,7 +1,8 @@
-package dev.ssi.daemon.home;
+package dev.ssi.daemon.host;
 
 import com.google.protobuf.ByteString;
 import dev.ssi.checkpoint.os.ExitStatus;
+import dev.ssi.daemon.job.HomeLink;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.peer.PeerMessages.Arrived;
 import dev.ssi.daemon.peer.PeerMessages.Exit;
