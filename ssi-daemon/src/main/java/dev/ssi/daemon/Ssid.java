@@ -3,6 +3,7 @@ package dev.ssi.daemon;
 import dev.ssi.checkpoint.Criu;
 import dev.ssi.daemon.balance.Balance;
 import dev.ssi.daemon.control.ControlServer;
+import dev.ssi.daemon.node.Node;
 import dev.ssi.transport.NodeId;
 import dev.ssi.transport.TransportConfig;
 import dev.ssi.transport.trust.NodeIdentity;
@@ -29,7 +30,7 @@ public final class Ssid {
         NodeIdentity identity = NodeIdentity.load(config.identityDir());
         Node node = Node.start(identity, TransportConfig.defaults(config.listen()), Criu.locate(), config.shim(),
                 config.stateDir(), config.guests());
-        config.peers().forEach((name, address) -> node.introduce(NodeId.of(name), address));
+        config.peers().forEach((name, address) -> node.directory().introduce(NodeId.of(name), address));
         Balance balance;
         try {
             balance = Balance.start(node, config.balance(), config.peers());

@@ -1,7 +1,7 @@
 package dev.ssi.daemon.balance;
 
-import dev.ssi.daemon.Node;
 import dev.ssi.daemon.confine.GuestsConfig;
+import dev.ssi.daemon.node.Node;
 import dev.ssi.scheduler.HostMode;
 import dev.ssi.scheduler.LoadVector;
 import dev.ssi.scheduler.NodeId;
@@ -33,7 +33,7 @@ final class NodesReport {
         Map<NodeId, MemberState> members = window.members(nowMillis);
         List<Map<String, Object>> rows = new ArrayList<>();
         List<NodeId> listed = new ArrayList<>();
-        for (Map<String, Object> known : node.nodes()) {
+        for (Map<String, Object> known : node.directory().nodes()) {
             NodeId id = new NodeId((String) known.get("node"));
             listed.add(id);
             boolean self = Boolean.TRUE.equals(known.get("self"));
@@ -95,8 +95,8 @@ final class NodesReport {
 
     /** This node's own terms for guests, as {@code ssi host} shows them in full. */
     private static void terms(Map<String, Object> row, Node node) {
-        GuestsConfig terms = node.guestTerms();
-        long guests = node.hosted().stream().filter(h -> !h.home().equals(node.id())).count();
+        GuestsConfig terms = node.host().guestTerms();
+        long guests = node.host().hosted().stream().filter(h -> !h.home().equals(node.id())).count();
         row.put("guests", guests + "/" + terms.maxGuests());
         row.put("nice", terms.nice());
         row.put("cpu_max", terms.settings().get("guests.cpu-max"));

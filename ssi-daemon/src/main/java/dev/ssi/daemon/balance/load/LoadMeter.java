@@ -1,6 +1,6 @@
 package dev.ssi.daemon.balance.load;
 
-import dev.ssi.daemon.Node;
+import dev.ssi.daemon.job.JobHere;
 import dev.ssi.scheduler.GuestOffer;
 import dev.ssi.scheduler.GuestPolicy;
 import dev.ssi.scheduler.Health;
@@ -41,7 +41,7 @@ public final class LoadMeter {
         this.jobs = jobs;
     }
 
-    public NodeState measure(List<Node.Hosted> hosted, long nowMillis) {
+    public NodeState measure(List<JobHere> hosted, long nowMillis) {
         long nowNanos = System.nanoTime();
         ProcessTable table = ProcessTable.scan();
         List<JobMeter.Measured> measured = jobs.measure(hosted, table, nowNanos, nowMillis);
