@@ -36,7 +36,6 @@ import dev.ssi.transport.PeerGoneException;
 import dev.ssi.transport.RefusedException;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,11 +51,9 @@ import java.util.function.Predicate;
  * leaving it; their output on its way home. It accepts only host-bound messages.
  */
 public final class HostSide implements HostBound.Receiver, AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(HostSide.class.getName());
-
     private final PeerDirectory directory;
     private final Path shim;
-    private final Confinement confinement;
+    private final GuestTerms guests;
     private final DescriptorKeeper keeper;
     private final HostedJobs hosted;
     private final Outgoings outgoings;
@@ -67,7 +64,6 @@ public final class HostSide implements HostBound.Receiver, AutoCloseable {
     private final Function<Outbox, HomeLink> localHome;
     private final CallWorkers moves = new CallWorkers("ssi-moves", 2, 16);
     private final CallWorkers incoming = new CallWorkers("ssi-incoming", 4, 64);
-    private volatile Predicate<JobId> admitsGuest = job -> true;
 
     /**
      * The jobs of this node's own home reach it through {@code localHome} (given this host's
@@ -78,7 +74,7 @@ public final class HostSide implements HostBound.Receiver, AutoCloseable {
             throws CriuException, IOException {
         this.directory = directory;
         this.shim = shim;
-        this.confinement = confinement;
+        this.guests = new GuestTerms(directory.self(), confinement);
         this.keeper = keeper;
         this.localHome = localHome;
         this.hosted = new HostedJobs(self(), journal, keeper, state.resolve("spool"), this::linkTo);
@@ -86,9 +82,10 @@ public final class HostSide implements HostBound.Receiver, AutoCloseable {
         this.committer = new Committer(outgoings, timer, directory);
         this.source = new MigrationSource(criu, state.resolve("outgoing"), criu.fingerprint().cpuinfoImage(), outgoings,
                 committer);
-        this.frozen = new FrozenJobs(self(), state.resolve("frozen"), journal, criu, hosted, this::place);
+        this.frozen = new FrozenJobs(self(), state.resolve("frozen"), journal, criu, hosted, guests::place);
         this.target = new MigrationTarget(criu, state.resolve("incoming"), incoming, new MigrationTarget.Context(journal,
-                keeper, this::refusal, this::place, this::runsInEpoch, this::arrived, directory, frozen));
+                keeper, (offer, coming) -> guests.refusal(offer, hosted.guests() + coming), guests::place,
+                this::runsInEpoch, this::arrived, directory, frozen));
     }
 
     private NodeId self() {
@@ -105,25 +102,14 @@ public final class HostSide implements HostBound.Receiver, AutoCloseable {
         return frozen;
     }
 
-    /** Takes back every job hosted here before a restart, settles the migrations it was part of, and holds guests to this start's terms. */
+    /**
+     * Takes back every job hosted here before a restart, settles the migrations it was part of,
+     * and holds the guests to this start's terms.
+     */
     public void recover(JournalState replayed) throws IOException {
         new Recovery(hosted, outgoings, committer, target, keeper, directory).run(replayed);
         frozen.recover(replayed);
-        confineGuests();
-    }
-
-    /** Guests taken over after a restart get this start's terms (a change made live before it is gone). */
-    private void confineGuests() {
-        for (JobHere job : hosted()) {
-            if (!job.home().equals(self()) && job.root() > 0) {
-                try {
-                    confinement.guest(job.root());
-                } catch (IOException e) {
-                    LOG.log(System.Logger.Level.WARNING, "cannot hold guest " + job.job() + " to this host's terms: "
-                            + e.getMessage());
-                }
-            }
-        }
+        guests.confine(hosted());
     }
 
     /** Once a second: output home has not acknowledged goes again; copies left waiting ask their source. */
@@ -199,21 +185,17 @@ public final class HostSide implements HostBound.Receiver, AutoCloseable {
      * scheduler's: not while the owner reclaims the machine). Jobs coming home always may.
      */
     public void admitGuestsOnlyIf(Predicate<JobId> rule) {
-        admitsGuest = rule;
+        guests.admitOnlyIf(rule);
     }
 
     /** The host owner's terms for guests now. */
     public GuestsConfig guestTerms() {
-        return confinement.terms();
+        return guests.terms();
     }
 
     /** {@code ssi host}: the terms for guests, and their cgroup. */
     public Map<String, Object> hostPolicy() {
-        Map<String, Object> shown = new LinkedHashMap<>();
-        shown.put("node", self().value());
-        shown.put("guests", hosted.guests());
-        shown.putAll(confinement.describe());
-        return shown;
+        return guests.describe(hosted.guests());
     }
 
     /**
@@ -221,9 +203,7 @@ public final class HostSide implements HostBound.Receiver, AutoCloseable {
      * (not in the configuration file). A bad change names its key and changes nothing.
      */
     public Map<String, Object> changeHostPolicy(Map<String, String> changes) {
-        List<Integer> guests = hosted().stream().filter(h -> !h.home().equals(self()) && h.root() > 0)
-                .map(JobHere::root).toList();
-        confinement.change(changes, guests);
+        guests.change(changes, hosted());
         return hostPolicy();
     }
 
@@ -285,26 +265,6 @@ public final class HostSide implements HostBound.Receiver, AutoCloseable {
             return directory.connect(node).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new MigrationException("node " + node + " at " + address + " is unreachable", e);
-        }
-    }
-
-    /** Why this node does not take an offered job now; a job coming home it always takes. */
-    private Optional<String> refusal(Offer offer, int alreadyComing) {
-        JobId job = new JobId(offer.getJob());
-        if (NodeId.of(offer.getHome()).equals(self())) {
-            return Optional.empty();
-        }
-        String user = offer.getUser().isEmpty() ? "unknown" : offer.getUser();
-        return confinement.terms().refusal(self().value(), user, hosted.guests() + alreadyComing)
-                .or(() -> admitsGuest.test(job) ? Optional.empty()
-                        : Optional.of(self() + " is reclaimed by its owner: it takes no guests now"));
-    }
-
-    private void place(Offer offer, RunningJob restored) throws IOException {
-        if (NodeId.of(offer.getHome()).equals(self())) {
-            confinement.home(restored.root());
-        } else {
-            confinement.guest(restored.root());
         }
     }
 

@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -62,13 +63,20 @@ public final class Node implements AutoCloseable {
         this.home = new HomeSide(directory, journal, host, timer);
     }
 
-    /**
-     * Starts the node on {@code state}: replays its journal, takes back from its keeper the pipes
-     * of the jobs it hosted before a restart, takes those jobs over, and only then answers peers.
-     * Guest jobs run on the host owner's {@code guests} terms.
-     */
+    /** Starts a node that knows no other node yet; see the other {@code start}. */
     public static Node start(NodeIdentity identity, TransportConfig config, Criu criu, Path shim, Path state,
             GuestsConfig guests) throws IOException, CriuException, InterruptedException {
+        return start(identity, config, criu, shim, state, guests, Map.of());
+    }
+
+    /**
+     * Starts the node on {@code state}, knowing where {@code peers} listen: replays its journal,
+     * takes back from its keeper the pipes of the jobs it hosted before a restart, takes those
+     * jobs over, and only then answers peers. Guest jobs run on the host owner's {@code guests} terms.
+     */
+    public static Node start(NodeIdentity identity, TransportConfig config, Criu criu, Path shim, Path state,
+            GuestsConfig guests, Map<NodeId, InetSocketAddress> peers)
+            throws IOException, CriuException, InterruptedException {
         Files.createDirectories(state.resolve("outgoing"));
         Files.createDirectories(state.resolve("incoming"));
         Journal journal = Journal.open(state);
@@ -92,6 +100,7 @@ public final class Node implements AutoCloseable {
             journal.close();
             throw e;
         }
+        peers.forEach(node.directory::introduce);
         node.recover(replayed);
         node.serve();
         return node;
