@@ -19,7 +19,7 @@ import dev.ssi.scheduler.Evacuator;
 import dev.ssi.scheduler.GuestPolicy;
 import dev.ssi.scheduler.HostMode;
 import dev.ssi.scheduler.JobInfo;
-import dev.ssi.scheduler.NodeId;
+import dev.ssi.scheduler.NodeName;
 import dev.ssi.scheduler.NodeState;
 import dev.ssi.scheduler.ReclaimRules;
 import dev.ssi.scheduler.gossip.GossipEntry;
@@ -59,7 +59,7 @@ public final class Balance implements PoolControls, AutoCloseable {
 
     private final Node node;
     private final BalanceConfig config;
-    private final NodeId self;
+    private final NodeName self;
     private final GossipWindow window;
     private final AddressBook addresses = new AddressBook();
     private final JobHistory history = new JobHistory();
@@ -85,9 +85,9 @@ public final class Balance implements PoolControls, AutoCloseable {
         this.node = node;
         this.config = config;
         this.self = Ids.scheduler(node.id());
-        List<NodeId> seeds = peers.keySet().stream().map(NodeId::new).toList();
+        List<NodeName> seeds = peers.keySet().stream().map(NodeName::new).toList();
         this.window = new GossipWindow(self, config.gossip(), seeds);
-        peers.forEach((name, address) -> addresses.configured(new NodeId(name), address));
+        peers.forEach((name, address) -> addresses.configured(new NodeName(name), address));
         // Listening on port 0 (tests) means the port the transport was given.
         config.advertise().map(a -> a.getPort() != 0 ? a : new InetSocketAddress(a.getAddress(), node.address().getPort()))
                 .ifPresent(address -> addresses.configured(self, address));
@@ -336,7 +336,7 @@ public final class Balance implements PoolControls, AutoCloseable {
         long now = System.currentTimeMillis();
         window.receive(decoded.message(), now);
         for (GossipEntry entry : decoded.message().entries()) {
-            NodeId about = entry.vector().node();
+            NodeName about = entry.vector().node();
             InetSocketAddress address = decoded.addresses().get(about);
             if (address != null && !about.equals(self) && addresses.learn(about, address, now - entry.ageMillis())) {
                 LOG.log(System.Logger.Level.INFO, "node " + about + " is at " + Addresses.format(address)

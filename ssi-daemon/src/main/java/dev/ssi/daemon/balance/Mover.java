@@ -6,7 +6,7 @@ import dev.ssi.daemon.migration.MigrationException;
 import dev.ssi.daemon.node.Node;
 import dev.ssi.daemon.peer.PeerMessages.Moved;
 import dev.ssi.scheduler.JobInfo;
-import dev.ssi.scheduler.NodeId;
+import dev.ssi.scheduler.NodeName;
 import dev.ssi.transport.MessageType;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -104,7 +104,7 @@ final class Mover implements AutoCloseable {
     }
 
     /** Thaws a job frozen here, its home, and sends it on to {@code destination} unless that is here. */
-    void thaw(JobInfo frozen, NodeId destination) {
+    void thaw(JobInfo frozen, NodeName destination) {
         run(() -> {
             var job = Ids.daemon(frozen.id());
             try {

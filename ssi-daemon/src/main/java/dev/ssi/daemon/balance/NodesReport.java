@@ -4,7 +4,7 @@ import dev.ssi.daemon.confine.GuestsConfig;
 import dev.ssi.daemon.node.Node;
 import dev.ssi.scheduler.HostMode;
 import dev.ssi.scheduler.LoadVector;
-import dev.ssi.scheduler.NodeId;
+import dev.ssi.scheduler.NodeName;
 import dev.ssi.scheduler.NodeState;
 import dev.ssi.scheduler.PeerInfo;
 import dev.ssi.scheduler.gossip.GossipWindow;
@@ -28,13 +28,13 @@ final class NodesReport {
 
     static List<Map<String, Object>> rows(Node node, NodeState latest, HostMode mode, Set<Reclaim.Reason> reclaimedBy,
             long measuredAtNanos, GossipWindow window, AddressBook addresses, long nowMillis) {
-        Map<NodeId, PeerInfo> heard = new HashMap<>();
+        Map<NodeName, PeerInfo> heard = new HashMap<>();
         window.known(nowMillis).forEach(peer -> heard.put(peer.vector().node(), peer));
-        Map<NodeId, MemberState> members = window.members(nowMillis);
+        Map<NodeName, MemberState> members = window.members(nowMillis);
         List<Map<String, Object>> rows = new ArrayList<>();
-        List<NodeId> listed = new ArrayList<>();
+        List<NodeName> listed = new ArrayList<>();
         for (Map<String, Object> known : node.directory().nodes()) {
-            NodeId id = new NodeId((String) known.get("node"));
+            NodeName id = new NodeName((String) known.get("node"));
             listed.add(id);
             boolean self = Boolean.TRUE.equals(known.get("self"));
             Map<String, Object> row = new LinkedHashMap<>(known);

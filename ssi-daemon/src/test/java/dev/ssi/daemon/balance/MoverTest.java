@@ -101,11 +101,11 @@ class MoverTest {
     }
 
     private static Rebalancer.Move move(JobId job, String destination) {
-        return new Rebalancer.Move(info(job), new dev.ssi.scheduler.NodeId(destination), "test");
+        return new Rebalancer.Move(info(job), new dev.ssi.scheduler.NodeName(destination), "test");
     }
 
     private static JobInfo info(JobId job) {
-        return new JobInfo(Ids.scheduler(job), "root", new dev.ssi.scheduler.NodeId("ws"), false, 10, 1, 1 << 20, 0, 0);
+        return new JobInfo(Ids.scheduler(job), "root", new dev.ssi.scheduler.NodeName("ws"), false, 10, 1, 1 << 20, 0, 0);
     }
 
     private static void awaitDone(Mover mover, Runnable moves) throws Exception {
@@ -118,9 +118,9 @@ class MoverTest {
     }
 
     private static void carryOut(Mover mover, JobId job, String destination) throws Exception {
-        JobInfo info = new JobInfo(Ids.scheduler(job), "root", new dev.ssi.scheduler.NodeId("ws"), false, 10, 1, 1 << 20,
+        JobInfo info = new JobInfo(Ids.scheduler(job), "root", new dev.ssi.scheduler.NodeName("ws"), false, 10, 1, 1 << 20,
                 0, 0);
-        mover.carryOut(List.of(new Rebalancer.Move(info, new dev.ssi.scheduler.NodeId(destination), "test")));
+        mover.carryOut(List.of(new Rebalancer.Move(info, new dev.ssi.scheduler.NodeName(destination), "test")));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (mover.busy()) {
             assertTrue(System.nanoTime() < deadline, "the move never ended");

@@ -116,7 +116,7 @@ class LoadMeasurementTest {
         Process busy = start("sh", "-c", "exec " + BUSY);
         Process idle = start("sleep", "30");
         GuestPolicy policy = GuestPolicy.defaults();
-        LoadMeter meter = new LoadMeter(new dev.ssi.scheduler.NodeId("ws"), new MachineScope(), 1.5, () -> policy,
+        LoadMeter meter = new LoadMeter(new dev.ssi.scheduler.NodeName("ws"), new MachineScope(), 1.5, () -> policy,
                 new JobMeter(1.5, job -> 0, job -> false));
         List<JobHere> jobs = List.of(hosted("ws/1", "ws", busy), hosted("h1/2", "h1", idle));
         awaitStat(busy.pid(), 'R');
