@@ -24,8 +24,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,11 +40,7 @@ public final class Node implements AutoCloseable {
     private final Journal journal;
     private final DescriptorKeeper keeper;
     private final Confinement confinement;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "ssi-timer");
-        t.setDaemon(true);
-        return t;
-    });
+    private final NodeTimer timer = new NodeTimer();
     private final PeerDirectory directory;
     private final HostSide host;
     private final HomeSide home;
@@ -107,13 +101,13 @@ public final class Node implements AutoCloseable {
     }
 
     /** Home first (so that output its jobs send during the host's recovery finds them), then host. */
-    void recover(JournalState replayed) throws IOException {
+    private void recover(JournalState replayed) throws IOException {
         home.recover(replayed);
         host.recover(replayed);
     }
 
     /** From here on peers are answered: every role has its jobs back. */
-    void serve() {
+    private void serve() {
         TargetBound.register(transport, host.target());
         HostBound.register(transport, host);
         HomeBound.register(transport, home);
