@@ -1,7 +1,7 @@
 package dev.ssi.system;
 
 import dev.ssi.checkpoint.Criu;
-import dev.ssi.daemon.Directories;
+import dev.ssi.daemon.journal.Directories;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,12 +2,14 @@ package dev.ssi.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ssi.checkpoint.Criu;
-import dev.ssi.daemon.Directories;
+import dev.ssi.daemon.journal.Directories;
 import dev.ssi.daemon.balance.LinkRate;
 import dev.ssi.daemon.control.ControlFrame.Payload;
 import dev.ssi.daemon.control.ControlFrame.Type;
 import dev.ssi.pool.LocalPool;
 import dev.ssi.pool.PoolSpec;
+import dev.ssi.daemon.journal.Directories;
+import dev.ssi.daemon.balance.LinkRate;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;

@@ -7,10 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ssi.checkpoint.os.ExitStatus;
 import dev.ssi.daemon.LoopbackNodes;
-import dev.ssi.daemon.Node;
+import dev.ssi.daemon.node.Node;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.job.JobSpec;
 import dev.ssi.daemon.migration.MigrationException;
+import dev.ssi.daemon.node.Node;
 import dev.ssi.transport.NodeId;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
@@ -69,7 +70,7 @@ class MigrationTest {
     }
 
     private JobId submit(String script, ByteArrayOutputStream out) throws Exception {
-        return home.submit(new JobSpec(List.of("sh", "-c", script), System.getenv(), state, 022), "root", out);
+        return home.home().submit(new JobSpec(List.of("sh", "-c", script), System.getenv(), state, 022), "root", out);
     }
 
     @Test
@@ -77,19 +78,19 @@ class MigrationTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         JobId job = submit(COUNTER.formatted(600), out);
         awaitLines(out, 50);
-        home.migrate(job, h1.id());
-        assertTrue(h1.runs(job) && !home.runs(job), "the job runs on h1 alone");
+        home.host().migrate(job, h1.id());
+        assertTrue(h1.host().runs(job) && !home.host().runs(job), "the job runs on h1 alone");
         awaitWhere(job, h1, 1);
         awaitLines(out, 150);
-        h1.migrate(job, h2.id());
-        assertTrue(h2.runs(job) && !h1.runs(job), "the job runs on h2 alone");
+        h1.host().migrate(job, h2.id());
+        assertTrue(h2.host().runs(job) && !h1.host().runs(job), "the job runs on h2 alone");
         awaitWhere(job, h2, 2);
         awaitLines(out, 250);
-        h2.migrate(job, home.id());
-        assertTrue(home.runs(job) && !h2.runs(job), "the job is home again");
+        h2.host().migrate(job, home.id());
+        assertTrue(home.host().runs(job) && !h2.host().runs(job), "the job is home again");
         awaitWhere(job, home, 3);
 
-        assertEquals(ExitStatus.exited(0), home.exitOf(job).get(60, TimeUnit.SECONDS));
+        assertEquals(ExitStatus.exited(0), home.home().exitOf(job).get(60, TimeUnit.SECONDS));
         assertEquals(numbers(600), out.toString(StandardCharsets.UTF_8), "same as a run that never moved");
     }
 
@@ -98,8 +99,8 @@ class MigrationTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         JobId job = submit(COUNTER.formatted(200) + "; exit 3", out);
         awaitLines(out, 20);
-        home.migrate(job, h1.id());
-        assertEquals(ExitStatus.exited(3), home.exitOf(job).get(60, TimeUnit.SECONDS));
+        home.host().migrate(job, h1.id());
+        assertEquals(ExitStatus.exited(3), home.home().exitOf(job).get(60, TimeUnit.SECONDS));
         assertEquals(numbers(200), out.toString(StandardCharsets.UTF_8));
     }
 
@@ -108,8 +109,8 @@ class MigrationTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         JobId job = submit(COUNTER.formatted(150) + "; kill -TERM $$", out);
         awaitLines(out, 20);
-        home.migrate(job, h2.id());
-        assertEquals(ExitStatus.killedBy(15), home.exitOf(job).get(60, TimeUnit.SECONDS));
+        home.host().migrate(job, h2.id());
+        assertEquals(ExitStatus.killedBy(15), home.home().exitOf(job).get(60, TimeUnit.SECONDS));
         assertEquals(numbers(150), out.toString(StandardCharsets.UTF_8));
     }
 
@@ -118,12 +119,12 @@ class MigrationTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         JobId job = submit(COUNTER.formatted(100_000), out);
         awaitLines(out, 20);
-        home.migrate(job, h1.id());
-        h1.migrate(job, h2.id());
+        home.host().migrate(job, h1.id());
+        h1.host().migrate(job, h2.id());
         awaitWhere(job, h2, 2);
-        home.signal(job, 2);
-        assertEquals(ExitStatus.killedBy(2), home.exitOf(job).get(60, TimeUnit.SECONDS));
-        assertFalse(h2.runs(job));
+        home.home().signal(job, 2);
+        assertEquals(ExitStatus.killedBy(2), home.home().exitOf(job).get(60, TimeUnit.SECONDS));
+        assertFalse(h2.host().runs(job));
         String printed = out.toString(StandardCharsets.UTF_8);
         int last = printed.lines().mapToInt(Integer::parseInt).max().orElseThrow();
         assertEquals(numbers(last), printed, "no line lost or repeated before the signal");
@@ -138,16 +139,16 @@ class MigrationTest {
 
         assertMigrationFails(job, home.id(), "already runs on ws");
         assertMigrationFails(job, NodeId.of("nowhere"), "unknown node nowhere");
-        home.introduce(NodeId.of("down"), new InetSocketAddress("127.0.0.1", 1));
+        home.directory().introduce(NodeId.of("down"), new InetSocketAddress("127.0.0.1", 1));
         assertMigrationFails(job, NodeId.of("down"), "node down at /127.0.0.1:1 is unreachable");
         assertMigrationFails(job, full.id(), "full is full: it has 0 guest jobs (guests.max=0)");
         MigrationException unknown = assertThrows(MigrationException.class,
-                () -> home.migrate(new JobId("ws/999"), h1.id()));
+                () -> home.host().migrate(new JobId("ws/999"), h1.id()));
         assertEquals("no job ws/999 runs on ws", unknown.getMessage());
 
-        assertTrue(home.runs(job));
-        assertFalse(h1.runs(job) || full.runs(job));
-        assertEquals(ExitStatus.exited(0), home.exitOf(job).get(60, TimeUnit.SECONDS));
+        assertTrue(home.host().runs(job));
+        assertFalse(h1.host().runs(job) || full.host().runs(job));
+        assertEquals(ExitStatus.exited(0), home.home().exitOf(job).get(60, TimeUnit.SECONDS));
         assertEquals(numbers(500), out.toString(StandardCharsets.UTF_8), "it never stopped for long");
     }
 
@@ -159,7 +160,7 @@ class MigrationTest {
         JobId job = submit("exec 3>" + gone + "; rm " + gone + "; " + COUNTER.formatted(200), out);
         awaitLines(out, 10);
         assertMigrationFails(job, h1.id(), "which this node cannot see");
-        assertEquals(ExitStatus.exited(0), home.exitOf(job).get(60, TimeUnit.SECONDS));
+        assertEquals(ExitStatus.exited(0), home.home().exitOf(job).get(60, TimeUnit.SECONDS));
         assertEquals(numbers(200), out.toString(StandardCharsets.UTF_8));
     }
 
@@ -169,13 +170,13 @@ class MigrationTest {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             String connect = "import socket, time; s = socket.create_connection(('127.0.0.1', %d)); print('connected', flush=True); time.sleep(600)"
                     .formatted(listener.getLocalPort());
-            JobId job = home.submit(new JobSpec(List.of("python3", "-c", connect), System.getenv(), state, 022), "root", out);
+            JobId job = home.home().submit(new JobSpec(List.of("python3", "-c", connect), System.getenv(), state, 022), "root", out);
             try (java.net.Socket accepted = listener.accept()) {
                 awaitLines(out, 1);
-                assertEquals(java.util.Optional.of("holds a TCP connection"), home.pinnedBecause(job));
+                assertEquals(java.util.Optional.of("holds a TCP connection"), home.host().pinnedBecause(job));
                 assertMigrationFails(job, h1.id(), job + " is pinned to ws: it holds a TCP connection");
-                home.signal(job, 9);
-                assertEquals(ExitStatus.killedBy(9), home.exitOf(job).get(30, TimeUnit.SECONDS));
+                home.home().signal(job, 9);
+                assertEquals(ExitStatus.killedBy(9), home.home().exitOf(job).get(30, TimeUnit.SECONDS));
             }
         }
     }
@@ -185,22 +186,22 @@ class MigrationTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         JobId job = submit(COUNTER.formatted(50), out);
         awaitLines(out, 1);
-        assertEquals(java.util.Optional.empty(), home.pinnedBecause(job));
-        assertEquals(ExitStatus.exited(0), home.exitOf(job).get(30, TimeUnit.SECONDS));
+        assertEquals(java.util.Optional.empty(), home.host().pinnedBecause(job));
+        assertEquals(ExitStatus.exited(0), home.home().exitOf(job).get(30, TimeUnit.SECONDS));
     }
 
     private void awaitWhere(JobId job, Node node, int migrations) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!home.homeJob(job).where().equals(node.id())) {
+        while (!home.home().homeJob(job).where().equals(node.id())) {
             assertTrue(System.nanoTime() < deadline, "home never learnt the job is on " + node.id());
             Thread.sleep(5);
         }
-        assertEquals(migrations, home.homeJob(job).migrations());
+        assertEquals(migrations, home.home().homeJob(job).migrations());
     }
 
     private void assertMigrationFails(JobId job, NodeId to, String reason) {
-        MigrationException e = assertThrows(MigrationException.class, () -> home.migrate(job, to));
+        MigrationException e = assertThrows(MigrationException.class, () -> home.host().migrate(job, to));
         assertTrue(e.getMessage().contains(reason), e.getMessage());
-        assertTrue(home.runs(job), "still running at home after: " + e.getMessage());
+        assertTrue(home.host().runs(job), "still running at home after: " + e.getMessage());
     }
 }

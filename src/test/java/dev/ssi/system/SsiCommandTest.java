@@ -7,11 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ssi.checkpoint.os.ExitStatus;
 import dev.ssi.daemon.LoopbackNodes;
-import dev.ssi.daemon.Node;
+import dev.ssi.daemon.node.Node;
 import dev.ssi.daemon.control.ControlServer;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.job.JobSpec;
 import dev.ssi.system.SsiInThisJvm.Run;
+import dev.ssi.daemon.node.Node;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -61,7 +62,7 @@ class SsiCommandTest {
     }
 
     private JobId longJob() throws Exception {
-        return home.submit(new JobSpec(List.of("sh", "-c", "while :; do sleep 0.01; done"), System.getenv(), state, 022),
+        return home.home().submit(new JobSpec(List.of("sh", "-c", "while :; do sleep 0.01; done"), System.getenv(), state, 022),
                 "alice", new ByteArrayOutputStream());
     }
 
@@ -81,24 +82,24 @@ class SsiCommandTest {
         assertTrue(moved.path("image_bytes").asLong() > 0, migrate.out());
         assertTrue(moved.path("frozen_ms").asDouble() > 0, migrate.out());
         assertTrue(moved.path("total_ms").asDouble() >= moved.path("frozen_ms").asDouble(), migrate.out());
-        assertTrue(h1.runs(job));
+        assertTrue(h1.host().runs(job));
         Run table = ssi("ps");
         assertTrue(table.out().startsWith("job"), table.out());
         assertTrue(table.out().contains(job.value() + "  alice  h1"), table.out());
 
         Run back = ssi("home", job.value());
         assertEquals(0, back.status(), back.err());
-        assertTrue(home.runs(job));
+        assertTrue(home.host().runs(job));
 
         Run kill = ssi("kill", job.value());
         assertEquals(0, kill.status(), kill.err());
-        assertEquals(ExitStatus.killedBy(9), home.exitOf(job).get(30, TimeUnit.SECONDS));
+        assertEquals(ExitStatus.killedBy(9), home.home().exitOf(job).get(30, TimeUnit.SECONDS));
     }
 
     @Test
     void freezeKeepsAJobOnDiskAtItsHomeUntilThawAndItsOutputGoesOnWhole() throws Exception {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        JobId job = home.submit(new JobSpec(List.of("sh", "-c", "i=0; while :; do i=$((i+1)); echo $i; sleep 0.01; done"),
+        JobId job = home.home().submit(new JobSpec(List.of("sh", "-c", "i=0; while :; do i=$((i+1)); echo $i; sleep 0.01; done"),
                 System.getenv(), state, 022), "alice", output);
         Run atHome = ssi("freeze", job.value());
         assertEquals(1, atHome.status());
@@ -110,7 +111,7 @@ class SsiCommandTest {
         assertEquals("ws", new ObjectMapper().readTree(freeze.out()).path("where").asText());
         JsonNode row = new ObjectMapper().readTree(ssi("ps", "--json").out()).get(0);
         assertEquals("frozen", row.path("state").asText(), row.toString());
-        assertTrue(!home.runs(job) && !h1.runs(job) && home.isFrozen(job), "frozen: running nowhere");
+        assertTrue(!home.host().runs(job) && !h1.host().runs(job) && home.home().isFrozen(job), "frozen: running nowhere");
         Run twice = ssi("freeze", job.value());
         assertEquals(1, twice.status());
         assertTrue(twice.err().contains("frozen already"), twice.err());
@@ -118,10 +119,10 @@ class SsiCommandTest {
         Run thaw = ssi("thaw", job.value(), "--json");
         assertEquals(0, thaw.status(), thaw.err());
         assertEquals("running", new ObjectMapper().readTree(thaw.out()).path("state").asText(), thaw.out());
-        assertTrue(home.runs(job) && !home.isFrozen(job));
+        assertTrue(home.host().runs(job) && !home.home().isFrozen(job));
         Thread.sleep(200);
         assertEquals(0, ssi("kill", job.value()).status());
-        assertEquals(ExitStatus.killedBy(9), home.exitOf(job).get(30, TimeUnit.SECONDS));
+        assertEquals(ExitStatus.killedBy(9), home.home().exitOf(job).get(30, TimeUnit.SECONDS));
         String[] lines = output.toString(StandardCharsets.UTF_8).split("\n");
         for (int i = 0; i < lines.length; i++) {
             assertEquals(Integer.toString(i + 1), lines[i], "line " + (i + 1) + " of the output, across the freeze");
@@ -148,7 +149,7 @@ class SsiCommandTest {
         assertTrue(unknownNode.err().contains("unknown node nowhere"), unknownNode.err());
         Run notAJob = ssi("kill", "nonsense");
         assertTrue(notAJob.err().contains("not a job id: nonsense"), notAJob.err());
-        assertTrue(home.runs(job), "nothing happened to the job");
+        assertTrue(home.host().runs(job), "nothing happened to the job");
     }
 
     @Test

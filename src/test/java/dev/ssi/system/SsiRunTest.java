@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ssi.daemon.LoopbackNodes;
-import dev.ssi.daemon.Node;
+import dev.ssi.daemon.node.Node;
 import dev.ssi.daemon.control.ControlServer;
 import dev.ssi.daemon.job.JobId;
+import dev.ssi.daemon.node.Node;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -101,13 +102,13 @@ class SsiRunTest {
         for (int i = 0; i < 50; i++) {
             seen.append(out.readLine()).append('\n');
         }
-        JobId job = home.homeJobs().get(0).id();
-        home.move(job, h1.id());
-        assertTrue(h1.runs(job));
+        JobId job = home.home().homeJobs().get(0).id();
+        home.home().move(job, h1.id());
+        assertTrue(h1.host().runs(job));
         for (int i = 0; i < 100; i++) {
             seen.append(out.readLine()).append('\n');
         }
-        home.move(job, home.id());
+        home.home().move(job, home.id());
         for (String line; (line = out.readLine()) != null; ) {
             seen.append(line).append('\n');
         }
@@ -119,17 +120,17 @@ class SsiRunTest {
     void ctrlCStopsTheJobWhereverItIs() throws Exception {
         Process p = observed("sh", "-c", COUNTER.formatted(100_000) + " > /dev/null");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (home.homeJobs().isEmpty()) {
+        while (home.home().homeJobs().isEmpty()) {
             assertTrue(System.nanoTime() < deadline);
             Thread.sleep(10);
         }
-        JobId job = home.homeJobs().get(0).id();
+        JobId job = home.home().homeJobs().get(0).id();
         Thread.sleep(200);
-        home.move(job, h1.id());
+        home.home().move(job, h1.id());
         ProcessHandle ssiRun = p.toHandle().children().findFirst().orElseThrow();
         new ProcessBuilder("kill", "-INT", Long.toString(ssiRun.pid())).start().waitFor();
         assertEquals("-2", new BufferedReader(new InputStreamReader(p.getInputStream())).readLine());
-        assertTrue(!h1.runs(job) && !home.runs(job), "the job is gone everywhere");
+        assertTrue(!h1.host().runs(job) && !home.host().runs(job), "the job is gone everywhere");
     }
 
     @Test

@@ -7,11 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ssi.checkpoint.os.ExitStatus;
 import dev.ssi.daemon.LoopbackNodes;
-import dev.ssi.daemon.Node;
+import dev.ssi.daemon.node.Node;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.job.JobSpec;
 import dev.ssi.daemon.migration.MigrationException;
 import dev.ssi.transport.connection.TransportConfig;
+import dev.ssi.daemon.node.Node;
 import dev.ssi.transport.stream.StreamSettings;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
@@ -68,7 +69,7 @@ class StreamedDumpTest {
     @Test
     void aStreamThatBreaksOffMidDumpLeavesTheJobRunningHomeAndNothingAtTheDestination() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        JobId job = home.submit(new JobSpec(List.of("python3", "-c", JOB.formatted(400)), System.getenv(), state,
+        JobId job = home.home().submit(new JobSpec(List.of("python3", "-c", JOB.formatted(400)), System.getenv(), state,
                 022), "root", out);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (out.toString(StandardCharsets.UTF_8).lines().count() < 5) {
@@ -76,15 +77,15 @@ class StreamedDumpTest {
             Thread.sleep(5);
         }
 
-        MigrationException e = assertThrows(MigrationException.class, () -> home.migrate(job, tight.id()));
+        MigrationException e = assertThrows(MigrationException.class, () -> home.host().migrate(job, tight.id()));
         assertTrue(e.getMessage().contains("more than the limit of " + TIGHT.maxTotalBytes()), e.getMessage());
-        assertTrue(home.runs(job), "the job runs on at home");
-        assertFalse(tight.runs(job));
+        assertTrue(home.host().runs(job), "the job runs on at home");
+        assertFalse(tight.host().runs(job));
         try (var left = Files.list(state.resolve("tight").resolve("incoming"))) {
             assertEquals(List.of(), left.toList(), "nothing of the job is left at the destination");
         }
 
-        assertEquals(ExitStatus.exited(0), home.exitOf(job).get(60, TimeUnit.SECONDS));
+        assertEquals(ExitStatus.exited(0), home.home().exitOf(job).get(60, TimeUnit.SECONDS));
         assertEquals(IntStream.rangeClosed(1, 400).mapToObj(i -> i + "\n").collect(Collectors.joining()),
                 out.toString(StandardCharsets.UTF_8), "every line once, in order, after the failed move");
     }

@@ -1,6 +1,6 @@
 package dev.ssi.system;
 
-import dev.ssi.daemon.Directories;
+import dev.ssi.daemon.journal.Directories;
 import dev.ssi.pool.PoolSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,7 +9,7 @@ final class Renice {
 
     static void process(long pid, int nice) {
         try {
-            dev.ssi.daemon.confine.Renice.processes(List.of(Math.toIntExact(pid)), nice);
+            dev.ssi.daemon.confine.ThreadNice.processes(List.of(Math.toIntExact(pid)), nice);
         } catch (IOException e) {
             throw new GuestException(e.getMessage(), e);
         }

@@ -8,7 +8,7 @@ import java.util.Objects;
  * @param expectedGainSeconds how much sooner the job is expected to finish there, net of the move
  * @param costSeconds         how long the move is expected to freeze it
  */
-public record Decision(JobId job, NodeId destination, Reason reason, double expectedGainSeconds,
+public record Decision(JobName job, NodeName destination, Reason reason, double expectedGainSeconds,
                        double costSeconds) {
     /** Why a job moves. */
     public enum Reason {

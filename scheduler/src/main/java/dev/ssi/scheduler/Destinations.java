@@ -14,14 +14,14 @@ import java.util.random.RandomGenerator;
  */
 final class Destinations {
     /** One possible destination for one job. */
-    record Choice(NodeId node, double finishSeconds, double rate, double costSeconds) {
+    record Choice(NodeName node, double finishSeconds, double rate, double costSeconds) {
     }
 
     private final MigrationPolicy policy;
     private final boolean homeMustBeOpen;
-    private final Map<NodeId, LoadVector> planned = new LinkedHashMap<>();
+    private final Map<NodeName, LoadVector> planned = new LinkedHashMap<>();
 
-    Destinations(NodeId self, PoolView view, MigrationPolicy policy) {
+    Destinations(NodeName self, PoolView view, MigrationPolicy policy) {
         this(self, view, policy, false);
     }
 
@@ -29,11 +29,11 @@ final class Destinations {
      * @param homeMustBeOpen a job goes back to its home only while the home takes guests: an
      *                       evacuated job does not land on a home its own owner is reclaiming
      */
-    Destinations(NodeId self, PoolView view, MigrationPolicy policy, boolean homeMustBeOpen) {
+    Destinations(NodeName self, PoolView view, MigrationPolicy policy, boolean homeMustBeOpen) {
         this.policy = policy;
         this.homeMustBeOpen = homeMustBeOpen;
         for (PeerInfo peer : view.peers()) {
-            NodeId node = peer.vector().node();
+            NodeName node = peer.vector().node();
             if (!node.equals(self) && peer.ageMillis() <= policy.maxInfoAgeMillis()) {
                 planned.put(node, peer.vector());
             }
@@ -47,7 +47,7 @@ final class Destinations {
      * stale information useful (Mitzenmacher, "How useful is old information?"): nodes that know
      * the same idle peer do not all send it their jobs at once.
      */
-    Optional<Choice> best(JobInfo job, double remainingWork, ToDoubleFunction<NodeId> costSeconds,
+    Optional<Choice> best(JobInfo job, double remainingWork, ToDoubleFunction<NodeName> costSeconds,
                           RandomGenerator random) {
         List<LoadVector> candidates = new ArrayList<>();
         for (LoadVector peer : planned.values()) {
@@ -75,7 +75,7 @@ final class Destinations {
     }
 
     /** Counts {@code job} as already sent to {@code node} for the rest of this round. */
-    void reserve(NodeId node, JobInfo job) {
+    void reserve(NodeName node, JobInfo job) {
         LoadVector peer = planned.get(node);
         planned.put(node, job.home().equals(node)
                 ? peer.withExtraHomeJobs(1, job.memoryBytes())

@@ -2,13 +2,13 @@ package dev.ssi.scheduler;
 
 /** What becomes of one guest of a node being reclaimed. */
 public sealed interface EvacuationStep {
-    JobId job();
+    JobName job();
 
     /** Migrate it there. */
-    record Move(JobId job, NodeId destination) implements EvacuationStep {
+    record Move(JobName job, NodeName destination) implements EvacuationStep {
     }
 
     /** No node can take it: freeze it to disk until one can. */
-    record Freeze(JobId job) implements EvacuationStep {
+    record Freeze(JobName job) implements EvacuationStep {
     }
 }

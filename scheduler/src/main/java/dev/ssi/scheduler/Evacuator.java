@@ -44,7 +44,7 @@ public final class Evacuator {
      * this node takes guests; else the best other node that takes it; empty while none does.
      * It is thawed here either way, and sent on from here to another node.
      */
-    public Optional<NodeId> thawAt(JobInfo frozen, LoadVector home, PoolView view, TransferCost cost,
+    public Optional<NodeName> thawAt(JobInfo frozen, LoadVector home, PoolView view, TransferCost cost,
                                    RandomGenerator random) {
         if (home.offer().accepting() && Admission.check(home, frozen).accepted()) {
             return Optional.of(home.node());

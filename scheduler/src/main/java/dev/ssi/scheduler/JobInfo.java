@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param migrations           how often it has been moved so far
  * @param residentSinceMillis  when it started running on this node
  */
-public record JobInfo(JobId id, String user, NodeId home, boolean pinned, double workDoneSeconds,
+public record JobInfo(JobName id, String user, NodeName home, boolean pinned, double workDoneSeconds,
                       double cpuFraction, long memoryBytes, int migrations,
                       long residentSinceMillis) {
     public JobInfo {

@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param offer            what it offers guests now
  * @param health           what its own sensors say
  */
-public record LoadVector(NodeId node, double cpus, double cpuSpeed, int homeJobs, int guestJobs,
+public record LoadVector(NodeName node, double cpus, double cpuSpeed, int homeJobs, int guestJobs,
                          double ownerLoad, boolean ownerActive, long freeMemoryBytes,
                          long totalMemoryBytes, GuestOffer offer, Health health) {
     public LoadVector {

@@ -10,7 +10,7 @@ public record NodeState(LoadVector vector, List<JobInfo> jobs) {
         jobs = List.copyOf(jobs);
     }
 
-    public NodeId node() {
+    public NodeName node() {
         return vector.node();
     }
 

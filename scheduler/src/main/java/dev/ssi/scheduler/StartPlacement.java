@@ -18,7 +18,7 @@ public final class StartPlacement {
      * @param job  the new job (not yet counted in {@code self})
      * @return the peer to start it on, or empty to start it here
      */
-    public Optional<NodeId> choose(JobInfo job, NodeState self, PoolView view, RandomGenerator random) {
+    public Optional<NodeName> choose(JobInfo job, NodeState self, PoolView view, RandomGenerator random) {
         if (job.pinned()) {
             return Optional.empty();
         }

@@ -11,7 +11,7 @@ import java.util.Objects;
  */
 public record TransferCost(double fixedSeconds, double dumpBytesPerSecond,
                            double restoreBytesPerSecond, double defaultLinkBytesPerSecond,
-                           Map<NodeId, Double> measuredLinkBytesPerSecond) {
+                           Map<NodeName, Double> measuredLinkBytesPerSecond) {
     public TransferCost {
         if (fixedSeconds < 0 || !(dumpBytesPerSecond > 0) || !(restoreBytesPerSecond > 0)
                 || !(defaultLinkBytesPerSecond > 0)) {
@@ -25,11 +25,11 @@ public record TransferCost(double fixedSeconds, double dumpBytesPerSecond,
         return new TransferCost(0.3, 300e6, 1.7e9, 117e6, Map.of());
     }
 
-    public double linkBytesPerSecond(NodeId destination) {
+    public double linkBytesPerSecond(NodeName destination) {
         return measuredLinkBytesPerSecond.getOrDefault(destination, defaultLinkBytesPerSecond);
     }
 
-    public double seconds(long memoryBytes, NodeId destination) {
+    public double seconds(long memoryBytes, NodeName destination) {
         double streaming = Math.min(dumpBytesPerSecond, linkBytesPerSecond(destination));
         return fixedSeconds + memoryBytes / streaming + memoryBytes / restoreBytesPerSecond;
     }
@@ -39,11 +39,11 @@ public record TransferCost(double fixedSeconds, double dumpBytesPerSecond,
         return fixedSeconds + memoryBytes / dumpBytesPerSecond + memoryBytes / restoreBytesPerSecond;
     }
 
-    public TransferCost withMeasuredLink(NodeId destination, double bytesPerSecond) {
+    public TransferCost withMeasuredLink(NodeName destination, double bytesPerSecond) {
         if (!(bytesPerSecond > 0)) {
             throw new IllegalArgumentException("link rate must be positive");
         }
-        Map<NodeId, Double> links = new HashMap<>(measuredLinkBytesPerSecond);
+        Map<NodeName, Double> links = new HashMap<>(measuredLinkBytesPerSecond);
         links.put(destination, bytesPerSecond);
         return new TransferCost(fixedSeconds, dumpBytesPerSecond, restoreBytesPerSecond,
                 defaultLinkBytesPerSecond, links);

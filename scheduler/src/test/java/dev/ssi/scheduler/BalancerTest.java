@@ -38,7 +38,7 @@ class BalancerTest {
         List<Decision> decisions = decide(state(overloaded, old, job("a", "w", 0.5, 100 * MIB),
                 job("b", "w", 0.5, 100 * MIB), job("c", "w", 0.5, 100 * MIB)), view(host("idle", 4, 1, 0)), 60_000);
         assertEquals(1, decisions.size());
-        assertEquals(new JobId("old"), decisions.get(0).job());
+        assertEquals(new JobName("old"), decisions.get(0).job());
         assertEquals(node("idle"), decisions.get(0).destination());
         assertEquals(Decision.Reason.LOAD, decisions.get(0).reason());
         assertTrue(decisions.get(0).expectedGainSeconds() > 2 * decisions.get(0).costSeconds());
@@ -52,7 +52,7 @@ class BalancerTest {
 
     @Test
     void aJobThatWaitsOnIoStays() {
-        JobInfo io = new JobInfo(new JobId("io"), "alice", node("w"), false, 600, 0.1, MIB, 0, 0);
+        JobInfo io = new JobInfo(new JobName("io"), "alice", node("w"), false, 600, 0.1, MIB, 0, 0);
         assertEquals(List.of(), decide(state(overloaded, io), view(host("idle", 4, 1, 0)), 60_000));
     }
 
@@ -118,7 +118,7 @@ class BalancerTest {
         JobInfo small = job("small", "w", 2, 200 * MIB);
         List<Decision> decisions = decide(state(tight, big, small), view(host("roomy", 8, 1.0, 0)), 60_000);
         assertEquals(1, decisions.size());
-        assertEquals(new JobId("big"), decisions.get(0).job());
+        assertEquals(new JobName("big"), decisions.get(0).job());
         assertEquals(Decision.Reason.MEMORY, decisions.get(0).reason());
     }
 

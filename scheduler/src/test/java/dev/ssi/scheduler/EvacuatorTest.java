@@ -29,14 +29,14 @@ class EvacuatorTest {
     void everyGuestLeavesForTheBestNodeAndTheOwnersOwnJobsStay() {
         NodeState self = state(reclaimed, job("own", "r", 100, MIB), job("g1", "w", 500, MIB), job("g2", "w", 5, MIB));
         List<EvacuationStep> steps = plan(self, view(host("fast", 4, 1.4, 0), host("slow", 4, 0.6, 0)));
-        assertEquals(List.of(new EvacuationStep.Move(new JobId("g1"), node("fast")),
-                new EvacuationStep.Move(new JobId("g2"), node("fast"))), steps);
+        assertEquals(List.of(new EvacuationStep.Move(new JobName("g1"), node("fast")),
+                new EvacuationStep.Move(new JobName("g2"), node("fast"))), steps);
     }
 
     @Test
     void whatNoNodeCanTakeIsFrozen() {
         NodeState self = state(reclaimed, job("g1", "w", 500, MIB));
-        assertEquals(List.of(new EvacuationStep.Freeze(new JobId("g1"))),
+        assertEquals(List.of(new EvacuationStep.Freeze(new JobName("g1"))),
                 plan(self, view(withOffer(host("closed", 4, 1, 0), closed()))));
     }
 
@@ -44,17 +44,17 @@ class EvacuatorTest {
     void evacuationRespectsTheCapsOfTheNodesItFills() {
         NodeState self = state(reclaimed, job("g1", "w", 500, MIB), job("g2", "w", 400, MIB), job("g3", "w", 300, MIB));
         List<EvacuationStep> steps = plan(self, view(withOffer(host("h", 8, 1, 0), Fixtures.open(2))));
-        assertEquals(List.of(new EvacuationStep.Move(new JobId("g1"), node("h")),
-                new EvacuationStep.Move(new JobId("g2"), node("h")),
-                new EvacuationStep.Freeze(new JobId("g3"))), steps);
+        assertEquals(List.of(new EvacuationStep.Move(new JobName("g1"), node("h")),
+                new EvacuationStep.Move(new JobName("g2"), node("h")),
+                new EvacuationStep.Freeze(new JobName("g3"))), steps);
     }
 
     @Test
     void aGuestGoesBackToItsHomeOnlyWhileTheHomeTakesGuests() {
         NodeState self = state(reclaimed, job("g1", "w", 500, MIB));
         LoadVector openHome = withOffer(workstation("w", 4, 0), Fixtures.open(4));
-        assertEquals(List.of(new EvacuationStep.Move(new JobId("g1"), node("w"))), plan(self, view(openHome)));
-        assertEquals(List.of(new EvacuationStep.Freeze(new JobId("g1"))), plan(self, view(workstation("w", 4, 0))),
+        assertEquals(List.of(new EvacuationStep.Move(new JobName("g1"), node("w"))), plan(self, view(openHome)));
+        assertEquals(List.of(new EvacuationStep.Freeze(new JobName("g1"))), plan(self, view(workstation("w", 4, 0))),
                 "a home reclaimed by its own owner keeps the job frozen");
     }
 

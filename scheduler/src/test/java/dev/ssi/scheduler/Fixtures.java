@@ -12,8 +12,8 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    static NodeId node(String name) {
-        return new NodeId(name);
+    static NodeName node(String name) {
+        return new NodeName(name);
     }
 
     static GuestOffer open(int maxGuests) {
@@ -46,7 +46,7 @@ final class Fixtures {
 
     /** A CPU-bound job that has done {@code work} seconds, never moved, resident since time 0. */
     static JobInfo job(String id, String home, double work, long memory) {
-        return new JobInfo(new JobId(id), "alice", node(home), false, work, 1.0, memory, 0, 0);
+        return new JobInfo(new JobName(id), "alice", node(home), false, work, 1.0, memory, 0, 0);
     }
 
     static JobInfo pinned(JobInfo job) {

@@ -106,8 +106,8 @@ class PoolPropertiesTest {
     /** A tiny pool, exact in its own state and stale in what nodes know of each other. */
     static final class Pool {
         private final List<Host> hosts = new ArrayList<>();
-        private final Map<JobId, Integer> submitted = new LinkedHashMap<>();
-        private final Map<JobId, JobInfo> jobs = new HashMap<>();
+        private final Map<JobName, Integer> submitted = new LinkedHashMap<>();
+        private final Map<JobName, JobInfo> jobs = new HashMap<>();
         private final SplittableRandom random;
         private List<LoadVector> gossiped = List.of();
         private long now;
@@ -116,7 +116,7 @@ class PoolPropertiesTest {
         Pool(int count, long seed) {
             random = new SplittableRandom(seed);
             for (int i = 0; i < count; i++) {
-                hosts.add(new Host(new NodeId("n" + i), 1 + random.nextInt(4), 0.6 + 0.2 * random.nextInt(5),
+                hosts.add(new Host(new NodeName("n" + i), 1 + random.nextInt(4), 0.6 + 0.2 * random.nextInt(5),
                         random.nextInt(4), (4L + 4 * random.nextInt(3)) << 30));
             }
             gossip();
@@ -127,10 +127,10 @@ class PoolPropertiesTest {
         }
 
         void submit(Host home, long memory, boolean pinned) {
-            JobInfo job = new JobInfo(new JobId("j" + next++), "alice", home.id, pinned, 0, 1, memory, 0, now);
+            JobInfo job = new JobInfo(new JobName("j" + next++), "alice", home.id, pinned, 0, 1, memory, 0, now);
             submitted.put(job.id(), 1);
             jobs.put(job.id(), job);
-            NodeId start = new StartPlacement(POLICY).choose(job, home.state(jobs), view(home), random)
+            NodeName start = new StartPlacement(POLICY).choose(job, home.state(jobs), view(home), random)
                     .orElse(home.id);
             if (start.equals(home.id) || !offer(job, byId(start))) {
                 home.running.add(job.id());
@@ -147,7 +147,7 @@ class PoolPropertiesTest {
         void balance(Host host) {
             NodeState state = host.state(jobs);
             List<Decision> decisions = new Balancer(POLICY).decide(state, view(host), COST, now, random);
-            Set<JobId> named = new HashSet<>();
+            Set<JobName> named = new HashSet<>();
             for (Decision decision : decisions) {
                 assertTrue(named.add(decision.job()), "a job decided twice in one round");
                 assertTrue(host.running.contains(decision.job()), "a decision about a job not here");
@@ -183,7 +183,7 @@ class PoolPropertiesTest {
             List<Host> busy = hosts.stream().filter(h -> !h.running.isEmpty()).toList();
             if (!busy.isEmpty()) {
                 Host host = busy.get(pick % busy.size());
-                JobId done = host.running.remove(pick % host.running.size());
+                JobName done = host.running.remove(pick % host.running.size());
                 submitted.remove(done);
                 jobs.remove(done);
             }
@@ -212,22 +212,22 @@ class PoolPropertiesTest {
             return true;
         }
 
-        private Host byId(NodeId id) {
+        private Host byId(NodeName id) {
             return hosts.stream().filter(h -> h.id.equals(id)).findFirst().orElseThrow();
         }
 
         void checkInvariants() {
-            Map<JobId, Integer> placed = new HashMap<>();
+            Map<JobName, Integer> placed = new HashMap<>();
             for (Host host : hosts) {
-                for (JobId job : host.running) {
+                for (JobName job : host.running) {
                     placed.merge(job, 1, Integer::sum);
                 }
-                for (JobId job : host.frozen) {
+                for (JobName job : host.frozen) {
                     placed.merge(job, 1, Integer::sum);
                 }
                 long guests = host.running.stream().filter(j -> !jobs.get(j).home().equals(host.id)).count();
                 assertTrue(guests <= host.maxGuests, host.id + " holds " + guests + " guests over its cap");
-                for (JobId job : host.running) {
+                for (JobName job : host.running) {
                     assertTrue(!jobs.get(job).pinned() || jobs.get(job).home().equals(host.id), "a pinned job left home");
                 }
             }
@@ -236,16 +236,16 @@ class PoolPropertiesTest {
     }
 
     private static final class Host {
-        final NodeId id;
+        final NodeName id;
         final int cpus;
         final double speed;
         final int maxGuests;
         final long memory;
-        final List<JobId> running = new ArrayList<>();
-        final List<JobId> frozen = new ArrayList<>();
+        final List<JobName> running = new ArrayList<>();
+        final List<JobName> frozen = new ArrayList<>();
         boolean ownerBack;
 
-        Host(NodeId id, int cpus, double speed, int maxGuests, long memory) {
+        Host(NodeName id, int cpus, double speed, int maxGuests, long memory) {
             this.id = id;
             this.cpus = cpus;
             this.speed = speed;
@@ -253,7 +253,7 @@ class PoolPropertiesTest {
             this.memory = memory;
         }
 
-        LoadVector vector(Map<JobId, JobInfo> jobs) {
+        LoadVector vector(Map<JobName, JobInfo> jobs) {
             int home = (int) running.stream().filter(j -> jobs.get(j).home().equals(id)).count();
             long used = running.stream().mapToLong(j -> jobs.get(j).memoryBytes()).sum();
             GuestOffer offer = new GuestOffer(!ownerBack, maxGuests, 0.1, 4L << 30, Set.of());
@@ -261,7 +261,7 @@ class PoolPropertiesTest {
                     Math.max(0, memory - used), memory, offer, Health.OK);
         }
 
-        NodeState state(Map<JobId, JobInfo> jobs) {
+        NodeState state(Map<JobName, JobInfo> jobs) {
             return new NodeState(vector(jobs), running.stream().map(jobs::get).toList());
         }
     }

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class TransferCostTest {
     private final TransferCost cost = new TransferCost(0.5, 200e6, 1e9, 100e6, Map.of());
-    private final NodeId h = new NodeId("h");
+    private final NodeName h = new NodeName("h");
 
     @Test
     void theSlowerOfDumpAndLinkSetsThePaceThenRestoreFollows() {

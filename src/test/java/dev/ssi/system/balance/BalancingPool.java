@@ -2,13 +2,13 @@ package dev.ssi.system.balance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ssi.daemon.Directories;
 import dev.ssi.daemon.LoopbackNodes;
 import dev.ssi.daemon.control.ControlFrame;
 import dev.ssi.pool.LocalPool;
 import dev.ssi.pool.PoolDaemons;
 import dev.ssi.pool.PoolHost;
 import dev.ssi.pool.PoolSpec;
+import dev.ssi.daemon.journal.Directories;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

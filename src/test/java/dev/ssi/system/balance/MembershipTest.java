@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ssi.daemon.LoopbackNodes;
-import dev.ssi.daemon.Node;
+import dev.ssi.daemon.node.Node;
 import dev.ssi.daemon.balance.Balance;
 import dev.ssi.daemon.balance.BalanceConfig;
 import java.nio.file.Path;
@@ -41,20 +41,20 @@ class MembershipTest {
         pool = new LoopbackNodes(state);
         Node a = pool.startUnintroduced("a", 4);
         Node b = pool.startUnintroduced("b", 4);
-        a.introduce(b.id(), b.address());
-        b.introduce(a.id(), a.address());
+        a.directory().introduce(b.id(), b.address());
+        b.directory().introduce(a.id(), a.address());
         Balance atA = pool.closing(Balance.start(a, config(a), Map.of("b", b.address())));
         Balance atB = pool.closing(Balance.start(b, config(b), Map.of("a", a.address())));
 
         // c is configured with a alone; neither a nor b has ever heard of it.
         Node c = pool.startUnintroduced("c", 4);
-        c.introduce(a.id(), a.address());
+        c.directory().introduce(a.id(), a.address());
         Balance atC = Balance.start(c, config(c), Map.of("a", a.address()));
 
         Map<String, Object> seenByB = await(atB, "c", row -> "alive".equals(row.get("state")));
         assertEquals(c.address().toString(), seenByB.get("address"), "b learnt where c listens from gossip");
         assertEquals(0.0, ((Number) seenByB.get("home_jobs")).doubleValue());
-        assertTrue(b.nodes().stream().anyMatch(n -> n.get("node").equals("c")), "and introduced c to its directory");
+        assertTrue(b.directory().nodes().stream().anyMatch(n -> n.get("node").equals("c")), "and introduced c to its directory");
         await(atA, "c", row -> "alive".equals(row.get("state")));
 
         atC.close();

@@ -3,10 +3,14 @@ package dev.ssi.daemon;
 import dev.ssi.checkpoint.Criu;
 import dev.ssi.daemon.balance.Balance;
 import dev.ssi.daemon.control.ControlServer;
+import dev.ssi.daemon.node.Node;
 import dev.ssi.transport.NodeId;
 import dev.ssi.transport.connection.TransportConfig;
 import dev.ssi.transport.trust.NodeIdentity;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /** The daemon: {@code ssid CONFIG}. Runs until SIGTERM or SIGINT. */
@@ -27,9 +31,10 @@ public final class Ssid {
             return;
         }
         NodeIdentity identity = NodeIdentity.load(config.identityDir());
+        Map<NodeId, InetSocketAddress> peers = new LinkedHashMap<>();
+        config.peers().forEach((name, address) -> peers.put(NodeId.of(name), address));
         Node node = Node.start(identity, TransportConfig.defaults(config.listen()), Criu.locate(), config.shim(),
-                config.stateDir(), config.guests());
-        config.peers().forEach((name, address) -> node.introduce(NodeId.of(name), address));
+                config.stateDir(), config.guests(), peers);
         Balance balance;
         try {
             balance = Balance.start(node, config.balance(), config.peers());

@@ -1,7 +1,7 @@
 package dev.ssi.daemon;
 
 import dev.ssi.daemon.balance.BalanceConfig;
-import dev.ssi.daemon.balance.GuestsConfig;
+import dev.ssi.daemon.confine.GuestsConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetSocketAddress;

@@ -1,7 +1,8 @@
 package dev.ssi.daemon;
 
 import dev.ssi.checkpoint.Criu;
-import dev.ssi.daemon.balance.GuestsConfig;
+import dev.ssi.daemon.confine.GuestsConfig;
+import dev.ssi.daemon.node.Node;
 import dev.ssi.transport.NodeId;
 import dev.ssi.transport.connection.TransportConfig;
 import dev.ssi.transport.trust.PoolAuthority;
@@ -34,8 +35,8 @@ public final class LoopbackNodes implements AutoCloseable {
         Node node = startUnintroduced(name, maxGuests, config);
         for (Node other : nodes) {
             if (other != node) {
-                other.introduce(node.id(), node.address());
-                node.introduce(other.id(), other.address());
+                other.directory().introduce(node.id(), node.address());
+                node.directory().introduce(other.id(), other.address());
             }
         }
         return node;

@@ -1,7 +1,7 @@
 package dev.ssi.scheduler.gossip;
 
-import dev.ssi.scheduler.NodeId;
+import dev.ssi.scheduler.NodeName;
 
 /** A message the daemon should send, and to whom. */
-public record GossipSend(NodeId to, GossipMessage message) {
+public record GossipSend(NodeName to, GossipMessage message) {
 }

@@ -2,7 +2,7 @@ package dev.ssi.scheduler.gossip;
 
 import dev.ssi.scheduler.JobInfo;
 import dev.ssi.scheduler.LoadVector;
-import dev.ssi.scheduler.NodeId;
+import dev.ssi.scheduler.NodeName;
 import dev.ssi.scheduler.PeerInfo;
 import dev.ssi.scheduler.PoolView;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ import java.util.random.RandomGenerator;
  */
 public final class GossipWindow {
     private record Known(LoadVector vector, long bornAtMillis) {
-        NodeId node() {
+        NodeName node() {
             return vector.node();
         }
     }
@@ -34,25 +34,25 @@ public final class GossipWindow {
     private static final Comparator<Known> OLDEST_FIRST =
             Comparator.comparingLong(Known::bornAtMillis).thenComparing(Known::node);
 
-    private final NodeId self;
+    private final NodeName self;
     private final GossipConfig config;
-    private final List<NodeId> seeds;
+    private final List<NodeName> seeds;
     // The same entries three ways: by node, by age (for windows and expiry), and as a list (for
     // drawing peers at random); a round then costs O(window · log known), not O(known).
-    private final Map<NodeId, Known> known = new HashMap<>();
+    private final Map<NodeName, Known> known = new HashMap<>();
     private final TreeSet<Known> byAge = new TreeSet<>(OLDEST_FIRST);
-    private final List<NodeId> nodes = new ArrayList<>();
-    private final Map<NodeId, Integer> positions = new HashMap<>();
+    private final List<NodeName> nodes = new ArrayList<>();
+    private final Map<NodeName, Integer> positions = new HashMap<>();
     private Known own;
 
     /** @param seeds peers from configuration, always among those a round may pick */
-    public GossipWindow(NodeId self, GossipConfig config, Collection<NodeId> seeds) {
+    public GossipWindow(NodeName self, GossipConfig config, Collection<NodeName> seeds) {
         this.self = Objects.requireNonNull(self, "self");
         this.config = Objects.requireNonNull(config, "config");
         this.seeds = seeds.stream().filter(seed -> !seed.equals(self)).distinct().toList();
     }
 
-    public NodeId self() {
+    public NodeName self() {
         return self;
     }
 
@@ -71,7 +71,7 @@ public final class GossipWindow {
         }
         GossipMessage message = new GossipMessage(self, window(nowMillis));
         List<GossipSend> sends = new ArrayList<>();
-        for (NodeId peer : pickPeers(random)) {
+        for (NodeName peer : pickPeers(random)) {
             sends.add(new GossipSend(peer, message));
         }
         return sends;
@@ -79,7 +79,7 @@ public final class GossipWindow {
 
     public void receive(GossipMessage message, long nowMillis) {
         for (GossipEntry entry : message.entries()) {
-            NodeId node = entry.vector().node();
+            NodeName node = entry.vector().node();
             long bornAt = nowMillis - entry.ageMillis();
             Known current = known.get(node);
             if (!node.equals(self) && entry.ageMillis() <= config.removeAfterMillis()
@@ -113,9 +113,9 @@ public final class GossipWindow {
         return peers;
     }
 
-    public Map<NodeId, MemberState> members(long nowMillis) {
-        Map<NodeId, MemberState> members = new HashMap<>();
-        for (Map.Entry<NodeId, Known> entry : known.entrySet()) {
+    public Map<NodeName, MemberState> members(long nowMillis) {
+        Map<NodeName, MemberState> members = new HashMap<>();
+        for (Map.Entry<NodeName, Known> entry : known.entrySet()) {
             long age = age(entry.getValue(), nowMillis);
             if (age <= config.removeAfterMillis()) {
                 members.put(entry.getKey(),
@@ -129,7 +129,7 @@ public final class GossipWindow {
      * Counts a job this node just sent to {@code node} into what it knows of that node, until
      * fresher news arrives, so that it does not send the next job there as if nothing had come.
      */
-    public void noteDispatched(NodeId node, JobInfo job) {
+    public void noteDispatched(NodeName node, JobInfo job) {
         Known entry = known.get(node);
         if (entry != null) {
             LoadVector vector = job.home().equals(node)
@@ -155,8 +155,8 @@ public final class GossipWindow {
      * for good: gossiping only to known nodes can split a pool into groups that know only each
      * other, and the configured seeds are what keeps every node reachable.
      */
-    private Collection<NodeId> pickPeers(RandomGenerator random) {
-        LinkedHashSet<NodeId> picked = new LinkedHashSet<>();
+    private Collection<NodeName> pickPeers(RandomGenerator random) {
+        LinkedHashSet<NodeName> picked = new LinkedHashSet<>();
         int candidates = nodes.size() + seeds.size();
         for (int draw = 0; draw < 4 * config.fanout() && picked.size() < config.fanout() && candidates > 0; draw++) {
             int index = random.nextInt(candidates);
@@ -183,10 +183,10 @@ public final class GossipWindow {
         byAge.add(entry);
     }
 
-    private void remove(NodeId node) {
+    private void remove(NodeName node) {
         byAge.remove(known.remove(node));
         int position = positions.remove(node);
-        NodeId last = nodes.remove(nodes.size() - 1);
+        NodeName last = nodes.remove(nodes.size() - 1);
         if (!last.equals(node)) {
             nodes.set(position, last);
             positions.put(last, position);

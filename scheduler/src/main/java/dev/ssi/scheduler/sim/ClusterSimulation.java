@@ -2,9 +2,9 @@ package dev.ssi.scheduler.sim;
 
 import dev.ssi.scheduler.Admission;
 import dev.ssi.scheduler.CpuShares;
-import dev.ssi.scheduler.JobId;
+import dev.ssi.scheduler.JobName;
 import dev.ssi.scheduler.JobInfo;
-import dev.ssi.scheduler.NodeId;
+import dev.ssi.scheduler.NodeName;
 import dev.ssi.scheduler.NodeState;
 import dev.ssi.scheduler.PoolView;
 import dev.ssi.scheduler.gossip.GossipMessage;
@@ -38,7 +38,7 @@ public final class ClusterSimulation {
     private final Strategy strategy;
     private final RandomGenerator random;
     private final List<SimNode> nodes = new ArrayList<>();
-    private final Map<NodeId, SimNode> byId = new HashMap<>();
+    private final Map<NodeName, SimNode> byId = new HashMap<>();
     private final PriorityQueue<Event> events = new PriorityQueue<>(
             Comparator.comparingDouble(Event::time).thenComparingLong(Event::sequence));
     private final double[] response;
@@ -58,9 +58,9 @@ public final class ClusterSimulation {
         this.strategy = strategy;
         this.random = new SplittableRandom(config.seed() ^ 0x5eed);
         this.response = new double[trace.arrivals().size()];
-        List<NodeId> ids = trace.nodes().stream().map(node -> new NodeId("n" + node.index())).toList();
+        List<NodeName> ids = trace.nodes().stream().map(node -> new NodeName("n" + node.index())).toList();
         for (Trace.Node spec : trace.nodes()) {
-            NodeId id = ids.get(spec.index());
+            NodeName id = ids.get(spec.index());
             GossipWindow window = strategy.usesGossip()
                     ? new GossipWindow(id, config.gossip(), seeds(ids, spec.index()))
                     : null;
@@ -117,7 +117,7 @@ public final class ClusterSimulation {
         return nodes;
     }
 
-    SimNode node(NodeId id) {
+    SimNode node(NodeName id) {
         return byId.get(id);
     }
 
@@ -133,7 +133,7 @@ public final class ClusterSimulation {
         return new NodeState(node.vector(), jobs);
     }
 
-    SimJob job(SimNode node, JobId id) {
+    SimJob job(SimNode node, JobName id) {
         for (SimJob job : node.running) {
             if (job.id.equals(id)) {
                 return job;
@@ -334,7 +334,7 @@ public final class ClusterSimulation {
         events.add(new Event(time, sequence++, kind, node, job, version));
     }
 
-    private static List<NodeId> seeds(List<NodeId> ids, int index) {
+    private static List<NodeName> seeds(List<NodeName> ids, int index) {
         return List.of(ids.get((index + 1) % ids.size()), ids.get((index + ids.size() / 2) % ids.size()));
     }
 }

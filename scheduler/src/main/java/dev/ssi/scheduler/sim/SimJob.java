@@ -1,25 +1,25 @@
 package dev.ssi.scheduler.sim;
 
-import dev.ssi.scheduler.JobId;
+import dev.ssi.scheduler.JobName;
 import dev.ssi.scheduler.JobInfo;
-import dev.ssi.scheduler.NodeId;
+import dev.ssi.scheduler.NodeName;
 
 /** One job in a simulation run: its trace entry and where it is and how far it got. */
 final class SimJob {
     enum State { RUNNING, MOVING, FROZEN, DONE }
 
     final Trace.Arrival arrival;
-    final JobId id;
-    final NodeId home;
+    final JobName id;
+    final NodeName home;
     double remaining;
     State state;
     SimNode node;
     int migrations;
     double residentSince;
 
-    SimJob(Trace.Arrival arrival, NodeId home) {
+    SimJob(Trace.Arrival arrival, NodeName home) {
         this.arrival = arrival;
-        this.id = new JobId("j" + arrival.id());
+        this.id = new JobName("j" + arrival.id());
         this.home = home;
         this.remaining = arrival.work();
     }

@@ -4,7 +4,7 @@ import dev.ssi.scheduler.CpuShares;
 import dev.ssi.scheduler.GuestOffer;
 import dev.ssi.scheduler.Health;
 import dev.ssi.scheduler.LoadVector;
-import dev.ssi.scheduler.NodeId;
+import dev.ssi.scheduler.NodeName;
 import dev.ssi.scheduler.gossip.GossipWindow;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +18,7 @@ final class SimNode {
     static final long GUEST_MEMORY_LIMIT = 4L << 30;
 
     final Trace.Node spec;
-    final NodeId id;
+    final NodeName id;
     final GossipWindow window;
     final List<SimJob> running = new ArrayList<>();
     final List<SimJob> frozen = new ArrayList<>();
@@ -30,7 +30,7 @@ final class SimNode {
     double lastAdvance;
     long version;
 
-    SimNode(Trace.Node spec, NodeId id, GossipWindow window, double guestCpusWhileOwnerActive) {
+    SimNode(Trace.Node spec, NodeName id, GossipWindow window, double guestCpusWhileOwnerActive) {
         this.spec = spec;
         this.id = id;
         this.window = window;

@@ -3,7 +3,7 @@ package dev.ssi.scheduler.sim;
 import dev.ssi.scheduler.GuestOffer;
 import dev.ssi.scheduler.Health;
 import dev.ssi.scheduler.LoadVector;
-import dev.ssi.scheduler.NodeId;
+import dev.ssi.scheduler.NodeName;
 import dev.ssi.scheduler.PeerInfo;
 import dev.ssi.scheduler.gossip.GossipConfig;
 import dev.ssi.scheduler.gossip.GossipSend;
@@ -31,9 +31,9 @@ public final class StalenessStudy {
     public static Row measure(int nodes, GossipConfig config, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         List<GossipWindow> windows = new ArrayList<>(nodes);
-        List<NodeId> ids = new ArrayList<>(nodes);
+        List<NodeName> ids = new ArrayList<>(nodes);
         for (int i = 0; i < nodes; i++) {
-            ids.add(new NodeId("n" + i));
+            ids.add(new NodeName("n" + i));
         }
         for (int i = 0; i < nodes; i++) {
             GossipWindow window = new GossipWindow(ids.get(i), config, List.of(ids.get((i + 1) % nodes)));
@@ -72,7 +72,7 @@ public final class StalenessStudy {
                 windowAge / samples, config.fanout() * config.windowSize());
     }
 
-    private static LoadVector idleVector(NodeId id) {
+    private static LoadVector idleVector(NodeName id) {
         return new LoadVector(id, 4, 1.0, 0, 0, 0, false, 8L << 30, 8L << 30,
                 new GuestOffer(true, 10, 0.1, 4L << 30, Set.of()), Health.OK);
     }

@@ -1,6 +1,6 @@
 package dev.ssi.daemon.balance;
 
-import dev.ssi.scheduler.NodeId;
+import dev.ssi.scheduler.NodeName;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,15 +14,15 @@ import java.util.Optional;
 final class AddressBook {
     private record Known(InetSocketAddress address, long bornAtMillis) {}
 
-    private final Map<NodeId, Known> known = new HashMap<>();
+    private final Map<NodeName, Known> known = new HashMap<>();
 
     /** Addresses from configuration: older than anything gossip will say. */
-    void configured(NodeId node, InetSocketAddress address) {
+    void configured(NodeName node, InetSocketAddress address) {
         known.putIfAbsent(node, new Known(address, Long.MIN_VALUE));
     }
 
     /** Takes {@code address} if it is newer news than what was known; true when that changed the node's address. */
-    boolean learn(NodeId node, InetSocketAddress address, long bornAtMillis) {
+    boolean learn(NodeName node, InetSocketAddress address, long bornAtMillis) {
         Known current = known.get(node);
         if (current != null && current.bornAtMillis() >= bornAtMillis) {
             return false;
@@ -31,7 +31,7 @@ final class AddressBook {
         return current == null || !current.address().equals(address);
     }
 
-    Optional<InetSocketAddress> of(NodeId node) {
+    Optional<InetSocketAddress> of(NodeName node) {
         return Optional.ofNullable(known.get(node)).map(Known::address);
     }
 }

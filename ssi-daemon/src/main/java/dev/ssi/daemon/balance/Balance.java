@@ -1,22 +1,25 @@
 package dev.ssi.daemon.balance;
 
-import dev.ssi.daemon.Node;
 import dev.ssi.daemon.balance.BalanceMessages.Gossip;
 import dev.ssi.daemon.balance.BalanceMessages.History;
 import dev.ssi.daemon.balance.load.CpuSpeed;
-import dev.ssi.daemon.control.PoolControls;
+import dev.ssi.daemon.balance.load.Ids;
 import dev.ssi.daemon.balance.load.JobMeter;
 import dev.ssi.daemon.balance.load.LoadMeter;
 import dev.ssi.daemon.balance.load.Scope;
+import dev.ssi.daemon.confine.GuestsConfig;
+import dev.ssi.daemon.control.PoolControls;
+import dev.ssi.daemon.job.JobHere;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.migration.FrozenJobs;
-import dev.ssi.daemon.migration.PeerProtocol;
+import dev.ssi.daemon.node.Node;
+import dev.ssi.daemon.peer.PeerProtocol;
 import dev.ssi.scheduler.EvacuationStep;
 import dev.ssi.scheduler.Evacuator;
 import dev.ssi.scheduler.GuestPolicy;
 import dev.ssi.scheduler.HostMode;
 import dev.ssi.scheduler.JobInfo;
-import dev.ssi.scheduler.NodeId;
+import dev.ssi.scheduler.NodeName;
 import dev.ssi.scheduler.NodeState;
 import dev.ssi.scheduler.ReclaimRules;
 import dev.ssi.scheduler.gossip.GossipEntry;
@@ -56,7 +59,7 @@ public final class Balance implements PoolControls, AutoCloseable {
 
     private final Node node;
     private final BalanceConfig config;
-    private final NodeId self;
+    private final NodeName self;
     private final GossipWindow window;
     private final AddressBook addresses = new AddressBook();
     private final JobHistory history = new JobHistory();
@@ -82,9 +85,9 @@ public final class Balance implements PoolControls, AutoCloseable {
         this.node = node;
         this.config = config;
         this.self = Ids.scheduler(node.id());
-        List<NodeId> seeds = peers.keySet().stream().map(NodeId::new).toList();
+        List<NodeName> seeds = peers.keySet().stream().map(NodeName::new).toList();
         this.window = new GossipWindow(self, config.gossip(), seeds);
-        peers.forEach((name, address) -> addresses.configured(new NodeId(name), address));
+        peers.forEach((name, address) -> addresses.configured(new NodeName(name), address));
         // Listening on port 0 (tests) means the port the transport was given.
         config.advertise().map(a -> a.getPort() != 0 ? a : new InetSocketAddress(a.getAddress(), node.address().getPort()))
                 .ifPresent(address -> addresses.configured(self, address));
@@ -92,8 +95,8 @@ public final class Balance implements PoolControls, AutoCloseable {
         ReclaimRules r = ReclaimRules.defaults();
         ReclaimRules rules = new ReclaimRules(config.reclaim().ownerLoadThreshold(), r.inputIdleMillis(),
                 r.evacuateOnOwnerReturn(), config.reclaim().deadline().toMillis());
-        this.meter = new LoadMeter(self, Scope.named(config.loadScope()), speed, () -> policy(node.guestTerms(), rules),
-                new JobMeter(speed, history::carried, job -> node.pinnedBecause(job).isPresent()));
+        this.meter = new LoadMeter(self, Scope.named(config.loadScope()), speed, () -> policy(node.host().guestTerms(), rules),
+                new JobMeter(speed, history::carried, job -> node.host().pinnedBecause(job).isPresent()));
         this.rebalancer = new Rebalancer(config.policy(), config.startPlacement());
         this.costs = new MoveCosts(config.linkBytesPerSecond());
         this.mover = new Mover(node, HISTORY, costs);
@@ -117,7 +120,7 @@ public final class Balance implements PoolControls, AutoCloseable {
                 balance.costs.moved(Ids.scheduler(from), h.getImageBytes(), h.getFrozenSeconds());
             }
         });
-        node.admitGuestsOnlyIf(job -> balance.acceptingGuests());
+        node.host().admitGuestsOnlyIf(job -> balance.acceptingGuests());
         balance.thread.scheduleWithFixedDelay(balance::round, 0, config.gossip().intervalMillis(), TimeUnit.MILLISECONDS);
         return balance;
     }
@@ -198,13 +201,13 @@ public final class Balance implements PoolControls, AutoCloseable {
             }
         }
         if (hasGuests()) {
-            System.err.println("ssid: stopping with guests still here, left to their keepers: " + node.hosted().stream()
+            System.err.println("ssid: stopping with guests still here, left to their keepers: " + node.host().hosted().stream()
                     .filter(h -> !h.home().equals(node.id())).map(h -> h.job().value()).toList());
         }
     }
 
     private boolean hasGuests() {
-        return node.hosted().stream().anyMatch(h -> !h.home().equals(node.id()));
+        return node.host().hosted().stream().anyMatch(h -> !h.home().equals(node.id()));
     }
 
     /** Whether this node takes guests now, as its own latest measurement says (the offer it gossips). */
@@ -217,19 +220,19 @@ public final class Balance implements PoolControls, AutoCloseable {
         try {
             long now = System.currentTimeMillis();
             long startedNanos = System.nanoTime();
-            NodeState state = meter.measure(node.hosted(), now);
+            NodeState state = meter.measure(node.host().hosted(), now);
             mode = reclaim.mode(state.vector().ownerLoad(), now);
             if (mode == HostMode.RECLAIMING) {
                 state = new NodeState(state.vector().withOffer(state.vector().offer().closed()), state.jobs());
             }
             latest = state;
             measuredAtNanos = startedNanos;
-            history.retain(node.hosted().stream().map(Node.Hosted::job).collect(Collectors.toSet()), startedNanos);
+            history.retain(node.host().hosted().stream().map(JobHere::job).collect(Collectors.toSet()), startedNanos);
             window.updateSelf(state.vector(), now);
             for (GossipSend send : window.tick(now, random)) {
                 send(send);
             }
-            if (!mover.busy() && !node.frozen().isEmpty()) {
+            if (!mover.busy() && !node.home().frozen().isEmpty()) {
                 thaw(state, now);
             }
             if (mode == HostMode.RECLAIMING) {
@@ -255,7 +258,7 @@ public final class Balance implements PoolControls, AutoCloseable {
         List<JobInfo> toFreeze = new ArrayList<>();
         for (EvacuationStep step : evacuator.plan(state, window.view(now), costs.current(), random)) {
             JobInfo job = state.jobs().stream().filter(j -> j.id().equals(step.job())).findFirst().orElseThrow();
-            if (node.pinnedBecause(Ids.daemon(job.id())).isPresent()) {
+            if (node.host().pinnedBecause(Ids.daemon(job.id())).isPresent()) {
                 continue;
             }
             if (step instanceof EvacuationStep.Move m) {
@@ -276,7 +279,7 @@ public final class Balance implements PoolControls, AutoCloseable {
 
     /** Thaws a job frozen here, its home, once a node — this one first — takes it; not one its user holds. */
     private void thaw(NodeState state, long now) {
-        for (FrozenJobs.FrozenJob frozen : node.frozen()) {
+        for (FrozenJobs.FrozenJob frozen : node.home().frozen()) {
             if (frozen.held()) {
                 continue;
             }
@@ -296,7 +299,7 @@ public final class Balance implements PoolControls, AutoCloseable {
 
     private String userOf(dev.ssi.daemon.job.JobId job) {
         try {
-            return node.homeJob(job).user();
+            return node.home().homeJob(job).user();
         } catch (IllegalArgumentException e) {
             return "";
         }
@@ -304,7 +307,7 @@ public final class Balance implements PoolControls, AutoCloseable {
 
     private void send(GossipSend send) {
         dev.ssi.transport.NodeId to = Ids.transport(send.to());
-        node.send(to, GOSSIP, GossipCodec.encode(send.message(), addresses::of)).exceptionally(failure -> {
+        node.directory().send(to, GOSSIP, GossipCodec.encode(send.message(), addresses::of)).exceptionally(failure -> {
             LOG.log(System.Logger.Level.DEBUG, "gossip to " + to + " not sent: " + failure);
             return null;
         });
@@ -333,12 +336,12 @@ public final class Balance implements PoolControls, AutoCloseable {
         long now = System.currentTimeMillis();
         window.receive(decoded.message(), now);
         for (GossipEntry entry : decoded.message().entries()) {
-            NodeId about = entry.vector().node();
+            NodeName about = entry.vector().node();
             InetSocketAddress address = decoded.addresses().get(about);
             if (address != null && !about.equals(self) && addresses.learn(about, address, now - entry.ageMillis())) {
                 LOG.log(System.Logger.Level.INFO, "node " + about + " is at " + Addresses.format(address)
                         + " (heard from " + from + ")");
-                node.introduce(Ids.transport(about), address);
+                node.directory().introduce(Ids.transport(about), address);
             }
         }
     }

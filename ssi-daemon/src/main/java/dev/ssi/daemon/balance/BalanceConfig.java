@@ -1,5 +1,7 @@
 package dev.ssi.daemon.balance;
 
+import dev.ssi.daemon.config.Settings;
+import dev.ssi.daemon.balance.LinkRate;
 import dev.ssi.scheduler.MigrationPolicy;
 import dev.ssi.scheduler.gossip.GossipConfig;
 import java.net.Inet4Address;

@@ -3,10 +3,11 @@ package dev.ssi.daemon.balance;
 import dev.ssi.daemon.balance.BalanceMessages.Entry;
 import dev.ssi.daemon.balance.BalanceMessages.Gossip;
 import dev.ssi.daemon.balance.BalanceMessages.Offer;
+import dev.ssi.daemon.balance.load.Ids;
 import dev.ssi.scheduler.GuestOffer;
 import dev.ssi.scheduler.Health;
 import dev.ssi.scheduler.LoadVector;
-import dev.ssi.scheduler.NodeId;
+import dev.ssi.scheduler.NodeName;
 import dev.ssi.scheduler.gossip.GossipEntry;
 import dev.ssi.scheduler.gossip.GossipMessage;
 import java.net.InetSocketAddress;
@@ -28,11 +29,11 @@ public final class GossipCodec {
     static final int MAX_ENTRIES = 1024;
 
     /** A message as received, with the addresses its entries gave. */
-    public record Decoded(GossipMessage message, Map<NodeId, InetSocketAddress> addresses) {}
+    public record Decoded(GossipMessage message, Map<NodeName, InetSocketAddress> addresses) {}
 
     private GossipCodec() {}
 
-    public static Gossip encode(GossipMessage message, Function<NodeId, Optional<InetSocketAddress>> addresses) {
+    public static Gossip encode(GossipMessage message, Function<NodeName, Optional<InetSocketAddress>> addresses) {
         Gossip.Builder gossip = Gossip.newBuilder().setFrom(message.from().name());
         for (GossipEntry entry : message.entries()) {
             gossip.addEntries(encode(entry, addresses.apply(entry.vector().node()).map(Addresses::format).orElse("")));
@@ -50,7 +51,7 @@ public final class GossipCodec {
                     + " entries, more than " + MAX_ENTRIES);
         }
         List<GossipEntry> entries = new ArrayList<>();
-        Map<NodeId, InetSocketAddress> addresses = new HashMap<>();
+        Map<NodeName, InetSocketAddress> addresses = new HashMap<>();
         for (Entry entry : gossip.getEntriesList()) {
             GossipEntry decoded = decode(entry);
             entries.add(decoded);
@@ -85,7 +86,7 @@ public final class GossipCodec {
         GuestOffer offer = new GuestOffer(o.getAccepting(), count(o.getMaxGuestJobs(), "max guest jobs", node),
                 finite(o.getGuestCpusWhileOwnerActive(), "guest CPUs", node),
                 size(o.getGuestMemoryLimitBytes(), "guest memory limit", node), Set.copyOf(o.getAcceptedUsersList()));
-        LoadVector vector = new LoadVector(new NodeId(node), finite(e.getCpus(), "CPUs", node),
+        LoadVector vector = new LoadVector(new NodeName(node), finite(e.getCpus(), "CPUs", node),
                 finite(e.getCpuSpeed(), "CPU speed", node), count(e.getHomeJobs(), "home jobs", node),
                 count(e.getGuestJobs(), "guest jobs", node), finite(e.getOwnerLoad(), "owner load", node),
                 e.getOwnerActive(), e.getFreeMemoryBytes(), size(e.getTotalMemoryBytes(), "total memory", node), offer,

@@ -1,6 +1,6 @@
 package dev.ssi.daemon.balance;
 
-import dev.ssi.scheduler.NodeId;
+import dev.ssi.scheduler.NodeName;
 import dev.ssi.scheduler.TransferCost;
 
 /**
@@ -30,7 +30,7 @@ final class MoveCosts {
     }
 
     /** A move to {@code destination} froze a job with {@code imageBytes} of images for {@code frozenSeconds}. */
-    synchronized void moved(NodeId destination, long imageBytes, double frozenSeconds) {
+    synchronized void moved(NodeName destination, long imageBytes, double frozenSeconds) {
         if (!(frozenSeconds > 0)) {
             return;
         }

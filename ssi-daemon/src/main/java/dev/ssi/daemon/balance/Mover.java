@@ -1,11 +1,12 @@
 package dev.ssi.daemon.balance;
 
-import dev.ssi.daemon.Node;
 import dev.ssi.daemon.balance.BalanceMessages.History;
+import dev.ssi.daemon.balance.load.Ids;
 import dev.ssi.daemon.migration.MigrationException;
-import dev.ssi.daemon.migration.PeerMessages.Moved;
+import dev.ssi.daemon.node.Node;
+import dev.ssi.daemon.peer.PeerMessages.Moved;
 import dev.ssi.scheduler.JobInfo;
-import dev.ssi.scheduler.NodeId;
+import dev.ssi.scheduler.NodeName;
 import dev.ssi.transport.MessageType;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -103,11 +104,11 @@ final class Mover implements AutoCloseable {
     }
 
     /** Thaws a job frozen here, its home, and sends it on to {@code destination} unless that is here. */
-    void thaw(JobInfo frozen, NodeId destination) {
+    void thaw(JobInfo frozen, NodeName destination) {
         run(() -> {
             var job = Ids.daemon(frozen.id());
             try {
-                node.thaw(job);
+                node.home().thaw(job);
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, job + " stays frozen: " + e.getMessage());
                 return;
@@ -121,7 +122,7 @@ final class Mover implements AutoCloseable {
     private void freeze(JobInfo guest) {
         var job = Ids.daemon(guest.id());
         try {
-            Moved moved = node.freezeAtHome(job);
+            Moved moved = node.host().freezeAtHome(job);
             LOG.log(System.Logger.Level.INFO, String.format("froze %s at its home %s: %d bytes of images",
                     job, moved.getDestination(), moved.getImageBytes()));
         } catch (MigrationException | RuntimeException e) {
@@ -147,12 +148,12 @@ final class Mover implements AutoCloseable {
         var job = Ids.daemon(move.job().id());
         var destination = Ids.transport(move.destination());
         try {
-            Moved moved = node.migrate(job, destination);
+            Moved moved = node.host().migrate(job, destination);
             double frozen = moved.getFrozenMicros() / 1e6;
             LOG.log(System.Logger.Level.INFO, String.format("moved %s to %s (%s): frozen %.0f ms, %d bytes of images",
                     job, destination, move.why(), frozen * 1000, moved.getImageBytes()));
             costs.moved(move.destination(), moved.getImageBytes(), frozen);
-            node.send(destination, history, History.newBuilder().setJob(job.value())
+            node.directory().send(destination, history, History.newBuilder().setJob(job.value())
                     .setWorkSeconds(move.job().workDoneSeconds()).setFrozenSeconds(frozen)
                     .setImageBytes(moved.getImageBytes()).build()).exceptionally(failure -> {
                         LOG.log(System.Logger.Level.DEBUG, "cannot tell " + destination + " the history of " + job, failure);

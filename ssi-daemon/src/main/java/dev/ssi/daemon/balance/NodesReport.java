@@ -1,9 +1,10 @@
 package dev.ssi.daemon.balance;
 
-import dev.ssi.daemon.Node;
+import dev.ssi.daemon.confine.GuestsConfig;
+import dev.ssi.daemon.node.Node;
 import dev.ssi.scheduler.HostMode;
 import dev.ssi.scheduler.LoadVector;
-import dev.ssi.scheduler.NodeId;
+import dev.ssi.scheduler.NodeName;
 import dev.ssi.scheduler.NodeState;
 import dev.ssi.scheduler.PeerInfo;
 import dev.ssi.scheduler.gossip.GossipWindow;
@@ -27,13 +28,13 @@ final class NodesReport {
 
     static List<Map<String, Object>> rows(Node node, NodeState latest, HostMode mode, Set<Reclaim.Reason> reclaimedBy,
             long measuredAtNanos, GossipWindow window, AddressBook addresses, long nowMillis) {
-        Map<NodeId, PeerInfo> heard = new HashMap<>();
+        Map<NodeName, PeerInfo> heard = new HashMap<>();
         window.known(nowMillis).forEach(peer -> heard.put(peer.vector().node(), peer));
-        Map<NodeId, MemberState> members = window.members(nowMillis);
+        Map<NodeName, MemberState> members = window.members(nowMillis);
         List<Map<String, Object>> rows = new ArrayList<>();
-        List<NodeId> listed = new ArrayList<>();
-        for (Map<String, Object> known : node.nodes()) {
-            NodeId id = new NodeId((String) known.get("node"));
+        List<NodeName> listed = new ArrayList<>();
+        for (Map<String, Object> known : node.directory().nodes()) {
+            NodeName id = new NodeName((String) known.get("node"));
             listed.add(id);
             boolean self = Boolean.TRUE.equals(known.get("self"));
             Map<String, Object> row = new LinkedHashMap<>(known);
@@ -94,8 +95,8 @@ final class NodesReport {
 
     /** This node's own terms for guests, as {@code ssi host} shows them in full. */
     private static void terms(Map<String, Object> row, Node node) {
-        GuestsConfig terms = node.guestTerms();
-        long guests = node.hosted().stream().filter(h -> !h.home().equals(node.id())).count();
+        GuestsConfig terms = node.host().guestTerms();
+        long guests = node.host().hosted().stream().filter(h -> !h.home().equals(node.id())).count();
         row.put("guests", guests + "/" + terms.maxGuests());
         row.put("nice", terms.nice());
         row.put("cpu_max", terms.settings().get("guests.cpu-max"));

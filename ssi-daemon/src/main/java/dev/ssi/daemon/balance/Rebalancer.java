@@ -2,11 +2,11 @@ package dev.ssi.daemon.balance;
 
 import dev.ssi.scheduler.Balancer;
 import dev.ssi.scheduler.Decision;
-import dev.ssi.scheduler.JobId;
+import dev.ssi.scheduler.JobName;
 import dev.ssi.scheduler.JobInfo;
 import dev.ssi.scheduler.LoadVector;
 import dev.ssi.scheduler.MigrationPolicy;
-import dev.ssi.scheduler.NodeId;
+import dev.ssi.scheduler.NodeName;
 import dev.ssi.scheduler.NodeState;
 import dev.ssi.scheduler.PeerInfo;
 import dev.ssi.scheduler.PoolView;
@@ -29,12 +29,12 @@ import java.util.random.RandomGenerator;
  */
 final class Rebalancer {
     /** Move {@code job} to {@code destination}; {@code why} is for the log. */
-    record Move(JobInfo job, NodeId destination, String why) {}
+    record Move(JobInfo job, NodeName destination, String why) {}
 
     private final MigrationPolicy policy;
     private final Balancer balancer;
     private final boolean startPlacement;
-    private final Set<JobId> placed = new HashSet<>();
+    private final Set<JobName> placed = new HashSet<>();
 
     Rebalancer(MigrationPolicy policy, boolean startPlacement) {
         this.policy = policy;
@@ -87,7 +87,7 @@ final class Rebalancer {
                 LoadVector without = here.homeJobs() > 0 ? here.withExtraHomeJobs(-1, -job.memoryBytes()) : here;
                 // Here "starting elsewhere" is a migration of a small young job: it costs what a move costs.
                 StartPlacement placement = new StartPlacement(withStartCost(cost.minimumSeconds(job.memoryBytes())));
-                Optional<NodeId> destination = placement.choose(job, new NodeState(without, List.of()),
+                Optional<NodeName> destination = placement.choose(job, new NodeState(without, List.of()),
                         new PoolView(peers), random);
                 if (destination.isPresent()) {
                     moves.add(new Move(job, destination.get(), "start placement"));
@@ -98,7 +98,7 @@ final class Rebalancer {
             }
         }
 
-        private void reserve(NodeId node, JobInfo job) {
+        private void reserve(NodeName node, JobInfo job) {
             for (int i = 0; i < peers.size(); i++) {
                 LoadVector peer = peers.get(i).vector();
                 if (peer.node().equals(node)) {

@@ -1,6 +1,7 @@
 package dev.ssi.daemon.balance;
 
 import dev.ssi.daemon.balance.input.InputActivity;
+import dev.ssi.daemon.config.Settings;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;

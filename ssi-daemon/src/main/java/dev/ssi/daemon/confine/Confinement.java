@@ -1,6 +1,5 @@
 package dev.ssi.daemon.confine;
 
-import dev.ssi.daemon.balance.GuestsConfig;
 import dev.ssi.daemon.balance.load.ProcStat;
 import dev.ssi.daemon.balance.load.ProcessTable;
 import java.io.IOException;
@@ -79,7 +78,7 @@ public final class Confinement implements AutoCloseable {
                 cgroup.add(pid);
             }
         }
-        Renice.processes(tree, terms.nice());
+        ThreadNice.processes(tree, terms.nice());
     }
 
     /** A job back at its home: out of the guests' cgroup, at nice 0. */
@@ -90,7 +89,7 @@ public final class Confinement implements AutoCloseable {
                 cgroup.release(pid);
             }
         }
-        Renice.processes(tree, 0);
+        ThreadNice.processes(tree, 0);
     }
 
     /**
@@ -117,7 +116,7 @@ public final class Confinement implements AutoCloseable {
         ProcessTable table = ProcessTable.scan();
         guests.forEach(root -> table.tree(root).forEach(p -> all.add(p.pid())));
         try {
-            Renice.processes(all, next.nice());
+            ThreadNice.processes(all, next.nice());
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot renice the guests: " + e.getMessage());
         }

@@ -1,6 +1,5 @@
 package dev.ssi.daemon.confine;
 
-import dev.ssi.daemon.balance.GuestsConfig;
 import dev.ssi.daemon.balance.load.OwnCgroup;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.ssi.daemon.control;
 
-import dev.ssi.daemon.Node;
+import dev.ssi.daemon.node.Node;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -34,7 +34,7 @@ public final class ControlServer implements AutoCloseable {
         return start(socket, node, new PoolControls() {
             @Override
             public List<Map<String, Object>> nodes() {
-                return node.nodes();
+                return node.directory().nodes();
             }
 
             @Override

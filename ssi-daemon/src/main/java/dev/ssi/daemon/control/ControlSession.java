@@ -2,14 +2,13 @@ package dev.ssi.daemon.control;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ssi.checkpoint.os.ExitStatus;
-import dev.ssi.daemon.Node;
 import dev.ssi.daemon.control.ControlFrame.Payload;
 import dev.ssi.daemon.control.ControlFrame.Type;
 import dev.ssi.daemon.home.HomeJob;
 import dev.ssi.daemon.job.JobId;
-import dev.ssi.daemon.job.JobSpec;
 import dev.ssi.daemon.migration.MigrationException;
-import dev.ssi.daemon.migration.PeerMessages.Moved;
+import dev.ssi.daemon.node.Node;
+import dev.ssi.daemon.peer.PeerMessages.Moved;
 import dev.ssi.transport.NodeId;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -62,22 +61,22 @@ final class ControlSession implements Runnable {
             throws IOException, MigrationException {
         var r = request.reader();
         switch (request.type()) {
-            case SUBMIT -> serve(node.submit(JobSpec.read(r), user), 0, in, out);
+            case SUBMIT -> serve(node.home().submit(SubmitFrame.read(r), user), 0, in, out);
             case ATTACH -> serve(jobId(r.string()), r.u64(), in, out);
             case PS -> reply(out, jobs());
             case NODES -> reply(out, pool.nodes());
             case DRAIN -> reply(out, pool.drain(r.u32() != 0));
             case HOST -> reply(out, host(r));
-            case MIGRATE -> reply(out, movedReport(node.move(jobId(r.string()), NodeId.of(r.string()))));
-            case FREEZE -> reply(out, movedReport(node.freeze(jobId(r.string()))));
+            case MIGRATE -> reply(out, movedReport(node.home().move(jobId(r.string()), NodeId.of(r.string()))));
+            case FREEZE -> reply(out, movedReport(node.home().freeze(jobId(r.string()))));
             case THAW -> {
                 JobId job = jobId(r.string());
-                node.thaw(job);
-                reply(out, describe(node.homeJob(job)));
+                node.home().thaw(job);
+                reply(out, describe(node.home().homeJob(job)));
             }
             case KILL -> {
                 JobId job = jobId(r.string());
-                node.signal(job, 9);
+                node.home().signal(job, 9);
                 reply(out, Map.of("job", job.value(), "killed", true));
             }
             default -> throw new IOException("unexpected " + request.type() + " request");
@@ -91,13 +90,13 @@ final class ControlSession implements Runnable {
     private void serve(JobId job, long from, DataInputStream in, DataOutputStream out) throws IOException {
         OutputFrames frames = new OutputFrames(out);
         ControlFrame.of(Type.STARTED, new Payload().string(job.value())).writeTo(out);
-        node.attach(job, user, frames, from);
+        node.home().attach(job, user, frames, from);
         Thread client = new Thread(() -> listen(job, frames, in), "client-" + job);
         client.setDaemon(true);
         client.start();
-        ExitStatus status = node.exitOf(job).join();
+        ExitStatus status = node.home().exitOf(job).join();
         ControlFrame.of(Type.EXIT, new Payload().u32(status.code()).u32(status.signal())).writeTo(out);
-        node.done(job);
+        node.home().done(job);
     }
 
     /**
@@ -108,22 +107,22 @@ final class ControlSession implements Runnable {
         try {
             for (ControlFrame f; (f = ControlFrame.read(in)) != null; ) {
                 if (f.type() == Type.SIGNAL) {
-                    node.signal(job, f.reader().u32());
+                    node.home().signal(job, f.reader().u32());
                 } else if (f.type() == Type.RECEIVED) {
-                    node.received(job, f.reader().u64());
+                    node.home().received(job, f.reader().u64());
                 }
             }
         } catch (IOException e) {
             // As at end-of-file: the client is gone.
         }
-        node.detach(job, frames);
+        node.home().detach(job, frames);
         signalQuietly(job, SIGHUP);
     }
 
     private void signalQuietly(JobId job, int signal) {
-        if (!node.exitOf(job).isDone()) {
+        if (!node.home().exitOf(job).isDone()) {
             try {
-                node.signal(job, signal);
+                node.home().signal(job, signal);
             } catch (IOException ignored) {
                 // The job is beyond reach; its home will hear of its end.
             }
@@ -148,7 +147,7 @@ final class ControlSession implements Runnable {
         if (!reclaim.isEmpty()) {
             pool.checkReclaim(reclaim);
         }
-        Map<String, Object> shown = new LinkedHashMap<>(guests.isEmpty() ? node.hostPolicy() : node.changeHostPolicy(guests));
+        Map<String, Object> shown = new LinkedHashMap<>(guests.isEmpty() ? node.host().hostPolicy() : node.host().changeHostPolicy(guests));
         if (!reclaim.isEmpty()) {
             pool.changeReclaim(reclaim);
         }
@@ -168,7 +167,7 @@ final class ControlSession implements Runnable {
     }
 
     private List<Map<String, Object>> jobs() {
-        return node.homeJobs().stream().map(this::describe).toList();
+        return node.home().homeJobs().stream().map(this::describe).toList();
     }
 
     private Map<String, Object> describe(HomeJob j) {
@@ -177,10 +176,10 @@ final class ControlSession implements Runnable {
         m.put("user", j.user());
         m.put("command", String.join(" ", j.argv()));
         m.put("where", j.where().value());
-        m.put("state", node.isFrozen(j.id()) ? "frozen" : "running");
+        m.put("state", node.home().isFrozen(j.id()) ? "frozen" : "running");
         m.put("since", j.since().toString());
         m.put("migrations", j.migrations());
-        m.put("pinned", node.pinnedBecause(j.id()).orElse(""));
+        m.put("pinned", node.host().pinnedBecause(j.id()).orElse(""));
         return m;
     }
 

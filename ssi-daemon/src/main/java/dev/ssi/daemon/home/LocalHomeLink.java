@@ -1,6 +1,7 @@
 package dev.ssi.daemon.home;
 
 import dev.ssi.checkpoint.os.ExitStatus;
+import dev.ssi.daemon.job.HomeLink;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.job.Outbox;
 import dev.ssi.transport.NodeId;

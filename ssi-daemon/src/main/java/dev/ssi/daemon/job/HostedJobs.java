@@ -1,7 +1,6 @@
 package dev.ssi.daemon.job;
 
 import dev.ssi.checkpoint.os.ExitStatus;
-import dev.ssi.daemon.home.HomeLink;
 import dev.ssi.daemon.journal.Journal;
 import dev.ssi.daemon.journal.JournalEntries.Ended;
 import dev.ssi.daemon.journal.JournalEntries.Entry;

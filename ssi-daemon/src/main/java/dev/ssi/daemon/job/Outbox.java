@@ -2,7 +2,6 @@ package dev.ssi.daemon.job;
 
 import com.google.protobuf.ByteString;
 import dev.ssi.checkpoint.os.ExitStatus;
-import dev.ssi.daemon.home.HomeLink;
 import dev.ssi.daemon.journal.Journal;
 import dev.ssi.daemon.journal.JournalEntries.Acked;
 import dev.ssi.daemon.journal.JournalEntries.Chunk;

@@ -1,7 +1,6 @@
 package dev.ssi.daemon.journal;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.ssi.daemon.Directories;
 import dev.ssi.daemon.journal.JournalEntries.Entry;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -2,7 +2,9 @@ package dev.ssi.daemon.migration;
 
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.journal.JournalEntries.Outgoing;
-import dev.ssi.daemon.migration.PeerMessages.JobRef;
+import dev.ssi.daemon.peer.PeerCalls;
+import dev.ssi.daemon.peer.PeerMessages.JobRef;
+import dev.ssi.daemon.peer.PeerProtocol;
 import dev.ssi.transport.NodeId;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

@@ -1,26 +1,31 @@
 package dev.ssi.daemon.migration;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
 import dev.ssi.checkpoint.Criu;
 import dev.ssi.checkpoint.CriuException;
 import dev.ssi.checkpoint.os.Processes;
-import dev.ssi.daemon.CrashPoints;
-import dev.ssi.daemon.Directories;
 import dev.ssi.daemon.job.DescriptorKeeper;
 import dev.ssi.daemon.job.HostedJobs;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.job.JobPipes;
 import dev.ssi.daemon.job.RunningJob;
+import dev.ssi.daemon.journal.CrashPoints;
+import dev.ssi.daemon.journal.Directories;
 import dev.ssi.daemon.journal.Journal;
 import dev.ssi.daemon.journal.JournalEntries.Entry;
 import dev.ssi.daemon.journal.JournalEntries.Incoming;
 import dev.ssi.daemon.journal.JournalState.IncomingState;
-import dev.ssi.daemon.migration.PeerMessages.Abort;
-import dev.ssi.daemon.migration.PeerMessages.Done;
-import dev.ssi.daemon.migration.PeerMessages.Fate;
-import dev.ssi.daemon.migration.PeerMessages.JobRef;
-import dev.ssi.daemon.migration.PeerMessages.Offer;
-import dev.ssi.daemon.migration.PeerMessages.Restored;
+import dev.ssi.daemon.peer.CallWorkers;
+import dev.ssi.daemon.peer.PeerCalls;
+import dev.ssi.daemon.peer.PeerMessages.Abort;
+import dev.ssi.daemon.peer.PeerMessages.Done;
+import dev.ssi.daemon.peer.PeerMessages.Fate;
+import dev.ssi.daemon.peer.PeerMessages.JobRef;
+import dev.ssi.daemon.peer.PeerMessages.Offer;
+import dev.ssi.daemon.peer.PeerMessages.Restored;
+import dev.ssi.daemon.peer.PeerProtocol;
+import dev.ssi.daemon.peer.TargetBound;
 import dev.ssi.transport.NodeId;
 import dev.ssi.transport.RefusedException;
 import dev.ssi.transport.connection.TransportNode;
@@ -33,7 +38,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
 
@@ -47,7 +51,7 @@ import java.util.function.BiPredicate;
  * quiet, or this node back from a crash — asks the source what became of the job (FATE) and
  * acts on the answer; it never resumes on its own.
  */
-public final class MigrationTarget {
+public final class MigrationTarget implements TargetBound.Receiver {
     private static final Duration ASK_AFTER = Duration.ofSeconds(10);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
     private static final System.Logger LOG = System.getLogger(MigrationTarget.class.getName());
@@ -55,7 +59,7 @@ public final class MigrationTarget {
     private final Criu criu;
     private final CompatibleCpus cpus;
     private final Path incoming;
-    private final Executor work;
+    private final CallWorkers work;
     private final Journal journal;
     private final DescriptorKeeper keeper;
     private final Room room;
@@ -114,7 +118,7 @@ public final class MigrationTarget {
     public record Context(Journal journal, DescriptorKeeper keeper, Room room, Placement placement,
             BiPredicate<JobId, Integer> runsHere, Arrival arrived, PeerCalls peers, FrozenJobs frozen) {}
 
-    public MigrationTarget(Criu criu, Path incoming, Executor work, Context context) {
+    public MigrationTarget(Criu criu, Path incoming, CallWorkers work, Context context) {
         this.criu = criu;
         this.cpus = new CompatibleCpus(criu);
         this.incoming = incoming;
@@ -129,12 +133,22 @@ public final class MigrationTarget {
         this.frozen = context.frozen();
     }
 
-    public void register(TransportNode node) {
-        node.onCall(PeerProtocol.OFFER, (from, offer) -> CompletableFuture.supplyAsync(() -> accept(from, offer), work));
-        node.onStream(this::offered);
-        node.onCall(PeerProtocol.RESTORE, (from, ref) -> CompletableFuture.supplyAsync(() -> restore(from, ref), work));
-        node.onCall(PeerProtocol.COMMIT, (from, ref) -> CompletableFuture.supplyAsync(() -> commit(from, ref), work));
-        node.onCall(PeerProtocol.ABORT, (from, abort) -> CompletableFuture.supplyAsync(() -> abort(from, abort), work));
+    /** This node's one entry for what the source of a migration sends it. */
+    @Override
+    public CompletableFuture<? extends MessageLite> accept(NodeId from, TargetBound message) {
+        if (message instanceof TargetBound.Offer m) {
+            return work.supply(() -> accept(from, m.request()));
+        } else if (message instanceof TargetBound.Images m) {
+            offered(m.stream());
+            return CompletableFuture.completedFuture(null);
+        } else if (message instanceof TargetBound.Restore m) {
+            return work.supply(() -> restore(from, m.request()));
+        } else if (message instanceof TargetBound.Commit m) {
+            return work.supply(() -> commit(from, m.request()));
+        } else if (message instanceof TargetBound.Abort m) {
+            return work.supply(() -> abort(from, m.request()));
+        }
+        throw new IllegalArgumentException("not a target-bound message: " + message);
     }
 
     /** One offer at a time: the room check and taking the place are one step. */

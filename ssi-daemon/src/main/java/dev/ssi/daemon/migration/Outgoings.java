@@ -4,7 +4,7 @@ import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.journal.Journal;
 import dev.ssi.daemon.journal.JournalEntries.Entry;
 import dev.ssi.daemon.journal.JournalEntries.Outgoing;
-import dev.ssi.daemon.migration.PeerMessages.Fate;
+import dev.ssi.daemon.peer.PeerMessages.Fate;
 import dev.ssi.transport.NodeId;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -3,7 +3,7 @@ package dev.ssi.daemon.migration;
 import dev.ssi.checkpoint.Criu;
 import dev.ssi.checkpoint.CriuException;
 import dev.ssi.checkpoint.DumpSpec;
-import dev.ssi.daemon.CrashPoints;
+import dev.ssi.daemon.journal.CrashPoints;
 import dev.ssi.transport.connection.Peer;
 import dev.ssi.transport.stream.OutgoingStream;
 import java.io.IOException;

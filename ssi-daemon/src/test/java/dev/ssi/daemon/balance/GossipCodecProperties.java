@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ssi.daemon.balance.BalanceMessages.Gossip;
+import dev.ssi.daemon.balance.load.Ids;
 import dev.ssi.scheduler.GuestOffer;
 import dev.ssi.scheduler.Health;
 import dev.ssi.scheduler.LoadVector;
-import dev.ssi.scheduler.NodeId;
+import dev.ssi.scheduler.NodeName;
 import dev.ssi.scheduler.gossip.GossipEntry;
 import dev.ssi.scheduler.gossip.GossipMessage;
 import java.net.InetAddress;
@@ -30,7 +31,7 @@ import net.jqwik.api.Provide;
 
 /** Gossip through its wire format and back, and what the way in refuses. */
 class GossipCodecProperties {
-    private record Round(GossipMessage message, Map<NodeId, InetSocketAddress> addresses) {}
+    private record Round(GossipMessage message, Map<NodeName, InetSocketAddress> addresses) {}
 
     @Property(tries = 300)
     void aMessageAndItsAddressesComeBackAsTheyWent(@ForAll("rounds") Round round) throws Exception {
@@ -43,7 +44,7 @@ class GossipCodecProperties {
 
     @Example
     void aSenderThatClaimsToBeAnotherNodeIsRefused() {
-        Gossip gossip = GossipCodec.encode(new GossipMessage(new NodeId("h1"), List.of()), node -> Optional.empty());
+        Gossip gossip = GossipCodec.encode(new GossipMessage(new NodeName("h1"), List.of()), node -> Optional.empty());
         var e = assertThrows(IllegalArgumentException.class,
                 () -> GossipCodec.decode(gossip, dev.ssi.transport.NodeId.of("h2")));
         assertTrue(e.getMessage().contains("claims to be from 'h1'"), e.getMessage());
@@ -51,7 +52,7 @@ class GossipCodecProperties {
 
     @Example
     void impossibleFiguresAndBadAddressesAreRefusedNamingTheNode() {
-        Gossip good = GossipCodec.encode(new GossipMessage(new NodeId("h1"), List.of(new GossipEntry(vector("h2"), 5))),
+        Gossip good = GossipCodec.encode(new GossipMessage(new NodeName("h1"), List.of(new GossipEntry(vector("h2"), 5))),
                 node -> Optional.of(new InetSocketAddress("10.0.0.2", 7420)));
         List<Gossip> bad = List.of(
                 good.toBuilder().setEntries(0, good.getEntries(0).toBuilder().setCpus(Double.NaN)).build(),
@@ -90,13 +91,13 @@ class GossipCodecProperties {
         return Combinators.combine(names, nodes, vectors, ages.list().ofSize(20), addresses.list().ofSize(20))
                 .as((from, list, vectorList, ageList, addressList) -> {
                     List<GossipEntry> entries = new ArrayList<>();
-                    Map<NodeId, InetSocketAddress> known = new HashMap<>();
+                    Map<NodeName, InetSocketAddress> known = new HashMap<>();
                     for (int i = 0; i < list.size(); i++) {
                         LoadVector vector = vectorList.get(i).apply(list.get(i));
                         entries.add(new GossipEntry(vector, ageList.get(i)));
                         addressList.get(i).ifPresent(a -> known.put(vector.node(), a));
                     }
-                    return new Round(new GossipMessage(new NodeId(from), entries), known);
+                    return new Round(new GossipMessage(new NodeName(from), entries), known);
                 });
     }
 
@@ -116,11 +117,11 @@ class GossipCodecProperties {
                         active ? 1 : 0});
         return Combinators.combine(figures, offers, Arbitraries.of(Health.values()), Arbitraries.longs(),
                 Arbitraries.longs().greaterOrEqual(0)).as((f, offer, health, free, total) -> name -> new LoadVector(
-                        new NodeId(name), f[0], f[1], (int) f[2], (int) f[3], f[4], f[5] == 1, free, total, offer, health));
+                        new NodeName(name), f[0], f[1], (int) f[2], (int) f[3], f[4], f[5] == 1, free, total, offer, health));
     }
 
     private static LoadVector vector(String name) {
-        return new LoadVector(new NodeId(name), 0.4, 1.0, 1, 2, 0.5, false, 1L << 30, 2L << 30,
+        return new LoadVector(new NodeName(name), 0.4, 1.0, 1, 2, 0.5, false, 1L << 30, 2L << 30,
                 new GuestOffer(true, 4, 0.1, 4L << 30, Set.of()), Health.OK);
     }
 

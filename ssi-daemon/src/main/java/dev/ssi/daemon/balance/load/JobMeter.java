@@ -1,7 +1,6 @@
 package dev.ssi.daemon.balance.load;
 
-import dev.ssi.daemon.Node;
-import dev.ssi.daemon.balance.Ids;
+import dev.ssi.daemon.job.JobHere;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.scheduler.JobInfo;
 import java.io.IOException;
@@ -48,10 +47,10 @@ public final class JobMeter {
         this.pinned = pinned;
     }
 
-    public List<Measured> measure(List<Node.Hosted> jobs, ProcessTable table, long nowNanos, long nowMillis) {
+    public List<Measured> measure(List<JobHere> jobs, ProcessTable table, long nowNanos, long nowMillis) {
         List<Measured> measured = new ArrayList<>();
         Set<JobId> seen = new HashSet<>();
-        for (Node.Hosted job : jobs) {
+        for (JobHere job : jobs) {
             List<ProcStat> tree = job.root() > 0 ? table.tree(job.root()) : List.of();
             if (tree.isEmpty()) {
                 continue; // It has ended; its exit is on its way home.
@@ -64,7 +63,7 @@ public final class JobMeter {
         return measured;
     }
 
-    private Measured measure(Node.Hosted job, List<ProcStat> tree, long nowNanos, long nowMillis) {
+    private Measured measure(JobHere job, List<ProcStat> tree, long nowNanos, long nowMillis) {
         long cpuTicks = 0;
         Threads threads = Threads.NONE;
         long memory = 0;

@@ -1,12 +1,12 @@
 package dev.ssi.daemon.balance.load;
 
-import dev.ssi.daemon.Node;
+import dev.ssi.daemon.job.JobHere;
 import dev.ssi.scheduler.GuestOffer;
 import dev.ssi.scheduler.GuestPolicy;
 import dev.ssi.scheduler.Health;
 import dev.ssi.scheduler.JobInfo;
 import dev.ssi.scheduler.LoadVector;
-import dev.ssi.scheduler.NodeId;
+import dev.ssi.scheduler.NodeName;
 import dev.ssi.scheduler.NodeState;
 import dev.ssi.scheduler.OwnerActivity;
 import java.util.ArrayList;
@@ -23,7 +23,7 @@ public final class LoadMeter {
     /** Input devices are not watched yet (issue 6): the owner counts as present by own load alone. */
     private static final long NO_INPUT_SEEN = Long.MAX_VALUE;
 
-    private final NodeId self;
+    private final NodeName self;
     private final Scope scope;
     private final double cpuSpeed;
     private final Supplier<GuestPolicy> policies;
@@ -33,7 +33,7 @@ public final class LoadMeter {
     private final int ssid = (int) ProcessHandle.current().pid();
 
     /** @param policies the host owner's terms for guests, as they are at each measurement */
-    public LoadMeter(NodeId self, Scope scope, double cpuSpeed, Supplier<GuestPolicy> policies, JobMeter jobs) {
+    public LoadMeter(NodeName self, Scope scope, double cpuSpeed, Supplier<GuestPolicy> policies, JobMeter jobs) {
         this.self = self;
         this.scope = scope;
         this.cpuSpeed = cpuSpeed;
@@ -41,7 +41,7 @@ public final class LoadMeter {
         this.jobs = jobs;
     }
 
-    public NodeState measure(List<Node.Hosted> hosted, long nowMillis) {
+    public NodeState measure(List<JobHere> hosted, long nowMillis) {
         long nowNanos = System.nanoTime();
         ProcessTable table = ProcessTable.scan();
         List<JobMeter.Measured> measured = jobs.measure(hosted, table, nowNanos, nowMillis);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ssi.daemon.Node;
+import dev.ssi.daemon.job.JobHere;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.scheduler.GuestPolicy;
 import dev.ssi.scheduler.JobInfo;
@@ -73,7 +73,7 @@ class LoadMeasurementTest {
             Process busy = start(cgroup.command(BUSY).toArray(String[]::new));
             Process idle = start("sleep", "30");
             JobMeter meter = new JobMeter(1.0, job -> 5.0, job -> job.value().endsWith("/2"));
-            List<Node.Hosted> jobs = List.of(hosted("ws/1", "ws", busy), hosted("h1/2", "h1", idle));
+            List<JobHere> jobs = List.of(hosted("ws/1", "ws", busy), hosted("h1/2", "h1", idle));
             awaitStat(busy.pid(), 'R');
             meter.measure(jobs, ProcessTable.scan(), System.nanoTime(), System.currentTimeMillis());
             Thread.sleep(1500);
@@ -116,9 +116,9 @@ class LoadMeasurementTest {
         Process busy = start("sh", "-c", "exec " + BUSY);
         Process idle = start("sleep", "30");
         GuestPolicy policy = GuestPolicy.defaults();
-        LoadMeter meter = new LoadMeter(new dev.ssi.scheduler.NodeId("ws"), new MachineScope(), 1.5, () -> policy,
+        LoadMeter meter = new LoadMeter(new dev.ssi.scheduler.NodeName("ws"), new MachineScope(), 1.5, () -> policy,
                 new JobMeter(1.5, job -> 0, job -> false));
-        List<Node.Hosted> jobs = List.of(hosted("ws/1", "ws", busy), hosted("h1/2", "h1", idle));
+        List<JobHere> jobs = List.of(hosted("ws/1", "ws", busy), hosted("h1/2", "h1", idle));
         awaitStat(busy.pid(), 'R');
         meter.measure(jobs, System.currentTimeMillis());
         Thread.sleep(1000);
@@ -167,8 +167,8 @@ class LoadMeasurementTest {
         return process;
     }
 
-    private static Node.Hosted hosted(String job, String home, Process process) {
-        return new Node.Hosted(new JobId(job), NodeId.of(home), 0, (int) process.pid());
+    private static JobHere hosted(String job, String home, Process process) {
+        return new JobHere(new JobId(job), NodeId.of(home), 0, (int) process.pid());
     }
 
     private static Map<String, JobMeter.Measured> byJob(List<JobMeter.Measured> measured) {

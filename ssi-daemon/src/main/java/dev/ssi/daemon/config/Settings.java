@@ -1,4 +1,4 @@
-package dev.ssi.daemon.balance;
+package dev.ssi.daemon.config;
 
 import java.time.Duration;
 import java.util.Properties;
@@ -6,26 +6,26 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Typed values of a properties file, with defaults; a bad value is an error that names its key. */
-final class Settings {
+public final class Settings {
     private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m)");
     private static final Pattern BYTES = Pattern.compile("([0-9]+)([KkMmGg]?)");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.][A-Za-z0-9_.-]*");
 
     private final Properties properties;
 
-    Settings(Properties properties) {
+    public Settings(Properties properties) {
         this.properties = properties;
     }
 
-    String text(String key, String otherwise) {
+    public String text(String key, String otherwise) {
         return properties.getProperty(key, otherwise).strip();
     }
 
-    boolean has(String key) {
+    public boolean has(String key) {
         return properties.getProperty(key) != null;
     }
 
-    boolean flag(String key, boolean otherwise) {
+    public boolean flag(String key, boolean otherwise) {
         String value = text(key, Boolean.toString(otherwise));
         return switch (value) {
             case "true" -> true;
@@ -35,7 +35,7 @@ final class Settings {
     }
 
     /** {@code 500ms}, {@code 2s}, {@code 1m}. */
-    Duration duration(String key, String otherwise) {
+    public Duration duration(String key, String otherwise) {
         String value = text(key, otherwise);
         Matcher m = DURATION.matcher(value);
         if (!m.matches()) {
@@ -53,7 +53,7 @@ final class Settings {
         return duration;
     }
 
-    int count(String key, int otherwise, int least) {
+    public int count(String key, int otherwise, int least) {
         String value = text(key, Integer.toString(otherwise));
         try {
             int n = Integer.parseInt(value);
@@ -67,7 +67,7 @@ final class Settings {
     }
 
     /** A number in [least, most]. */
-    double number(String key, double otherwise, double least, double most) {
+    public double number(String key, double otherwise, double least, double most) {
         String value = text(key, Double.toString(otherwise));
         try {
             double x = Double.parseDouble(value);
@@ -81,7 +81,7 @@ final class Settings {
     }
 
     /** A whole number in [least, most]. */
-    int count(String key, int otherwise, int least, int most) {
+    public int count(String key, int otherwise, int least, int most) {
         int n = count(key, otherwise, least);
         if (n > most) {
             throw bad(key, text(key, ""), "a whole number from " + least + " to " + most);
@@ -90,7 +90,7 @@ final class Settings {
     }
 
     /** Bytes, with an optional K, M or G (powers of 1024): {@code 512M}, {@code 4G}. */
-    long bytes(String key, String otherwise) {
+    public long bytes(String key, String otherwise) {
         String value = text(key, otherwise);
         Matcher m = BYTES.matcher(value);
         if (m.matches()) {
@@ -113,7 +113,7 @@ final class Settings {
     }
 
     /** A comma-separated list of names; empty when the key is absent or blank. */
-    java.util.Set<String> names(String key) {
+    public java.util.Set<String> names(String key) {
         java.util.Set<String> names = new java.util.TreeSet<>();
         for (String name : text(key, "").split(",")) {
             String n = name.strip();
@@ -128,7 +128,7 @@ final class Settings {
         return java.util.Collections.unmodifiableSet(names);
     }
 
-    static IllegalArgumentException bad(String key, String value, String expected) {
+    public static IllegalArgumentException bad(String key, String value, String expected) {
         return new IllegalArgumentException("'" + key + "': '" + value + "' is not " + expected);
     }
 }

@@ -1,4 +1,4 @@
-package dev.ssi.daemon;
+package dev.ssi.daemon.host;
 
 import dev.ssi.checkpoint.os.Descriptors;
 import dev.ssi.checkpoint.os.ExitStatus;
@@ -17,9 +17,9 @@ import dev.ssi.daemon.journal.JournalState.HostedJobState;
 import dev.ssi.daemon.migration.Committer;
 import dev.ssi.daemon.migration.MigrationTarget;
 import dev.ssi.daemon.migration.Outgoings;
-import dev.ssi.daemon.migration.PeerCalls;
-import dev.ssi.daemon.migration.PeerMessages.Abort;
-import dev.ssi.daemon.migration.PeerProtocol;
+import dev.ssi.daemon.peer.PeerCalls;
+import dev.ssi.daemon.peer.PeerMessages.Abort;
+import dev.ssi.daemon.peer.PeerProtocol;
 import dev.ssi.transport.NodeId;
 import java.io.IOException;
 import java.time.Duration;
@@ -40,7 +40,7 @@ import java.util.Optional;
  * <li>A migration to here: see {@link MigrationTarget#recover}.
  * </ul>
  */
-final class Recovery {
+public final class Recovery {
     private static final System.Logger LOG = System.getLogger(Recovery.class.getName());
 
     private final HostedJobs hostedJobs;
@@ -50,7 +50,7 @@ final class Recovery {
     private final DescriptorKeeper keeper;
     private final PeerCalls peers;
 
-    Recovery(HostedJobs hostedJobs, Outgoings outgoings, Committer committer, MigrationTarget target,
+    public Recovery(HostedJobs hostedJobs, Outgoings outgoings, Committer committer, MigrationTarget target,
             DescriptorKeeper keeper, PeerCalls peers) {
         this.hostedJobs = hostedJobs;
         this.outgoings = outgoings;
@@ -60,7 +60,7 @@ final class Recovery {
         this.peers = peers;
     }
 
-    void run(JournalState state) throws IOException {
+    public void run(JournalState state) throws IOException {
         Map<String, int[]> held = new HashMap<>(keeper.list());
         Map<String, Outgoing> unsettled = new HashMap<>(state.outgoing());
         for (HostedJobState job : state.hosted().values()) {

@@ -3,8 +3,8 @@ package dev.ssi.scheduler;
 import java.util.Objects;
 
 /** A node of the pool, named as its certificate names it. */
-public record NodeId(String name) implements Comparable<NodeId> {
-    public NodeId {
+public record NodeName(String name) implements Comparable<NodeName> {
+    public NodeName {
         Objects.requireNonNull(name, "name");
         if (name.isBlank()) {
             throw new IllegalArgumentException("a node id must not be blank");
@@ -12,7 +12,7 @@ public record NodeId(String name) implements Comparable<NodeId> {
     }
 
     @Override
-    public int compareTo(NodeId other) {
+    public int compareTo(NodeName other) {
         return name.compareTo(other.name);
     }
 

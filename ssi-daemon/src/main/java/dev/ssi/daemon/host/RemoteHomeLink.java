@@ -1,13 +1,14 @@
-package dev.ssi.daemon.home;
+package dev.ssi.daemon.host;
 
 import com.google.protobuf.ByteString;
 import dev.ssi.checkpoint.os.ExitStatus;
+import dev.ssi.daemon.job.HomeLink;
 import dev.ssi.daemon.job.JobId;
-import dev.ssi.daemon.migration.PeerMessages.Arrived;
-import dev.ssi.daemon.migration.PeerMessages.Exit;
-import dev.ssi.daemon.migration.PeerMessages.Output;
-import dev.ssi.daemon.migration.PeerMessages.OutputEnd;
-import dev.ssi.daemon.migration.PeerProtocol;
+import dev.ssi.daemon.peer.PeerMessages.Arrived;
+import dev.ssi.daemon.peer.PeerMessages.Exit;
+import dev.ssi.daemon.peer.PeerMessages.Output;
+import dev.ssi.daemon.peer.PeerMessages.OutputEnd;
+import dev.ssi.daemon.peer.PeerProtocol;
 import dev.ssi.transport.MessageType;
 import dev.ssi.transport.NodeId;
 import dev.ssi.transport.connection.Peer;

@@ -1,5 +1,6 @@
-package dev.ssi.daemon.balance;
+package dev.ssi.daemon.confine;
 
+import dev.ssi.daemon.config.Settings;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;

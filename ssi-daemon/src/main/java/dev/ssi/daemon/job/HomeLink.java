@@ -1,8 +1,6 @@
-package dev.ssi.daemon.home;
+package dev.ssi.daemon.job;
 
 import dev.ssi.checkpoint.os.ExitStatus;
-import dev.ssi.daemon.job.ChunkSink;
-import dev.ssi.daemon.job.JobId;
 import dev.ssi.transport.NodeId;
 
 /** The way from the node a job runs on to its home: output, then its exit status. */

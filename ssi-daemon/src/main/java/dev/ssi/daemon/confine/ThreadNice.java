@@ -14,8 +14,8 @@ import java.util.stream.Stream;
  * Sets the nice level of every thread of some processes: on Linux nice is per thread, and a
  * process's threads already exist when ssid gets its pid. Threads made later inherit it.
  */
-public final class Renice {
-    private Renice() {}
+public final class ThreadNice {
+    private ThreadNice() {}
 
     /** Every thread of each of {@code pids} to {@code nice}; a process that is gone is skipped. */
     public static void processes(List<Integer> pids, int nice) throws IOException {

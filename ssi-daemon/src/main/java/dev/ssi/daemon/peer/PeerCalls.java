@@ -1,4 +1,4 @@
-package dev.ssi.daemon.migration;
+package dev.ssi.daemon.peer;
 
 import dev.ssi.transport.CallType;
 import dev.ssi.transport.NodeId;

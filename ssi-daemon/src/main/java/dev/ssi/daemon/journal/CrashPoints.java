@@ -1,4 +1,4 @@
-package dev.ssi.daemon;
+package dev.ssi.daemon.journal;
 
 import dev.ssi.checkpoint.os.OsException;
 import dev.ssi.checkpoint.os.Processes;

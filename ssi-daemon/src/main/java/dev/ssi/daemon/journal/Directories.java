@@ -1,4 +1,4 @@
-package dev.ssi.daemon;
+package dev.ssi.daemon.journal;
 
 import java.io.IOException;
 import java.nio.file.Files;

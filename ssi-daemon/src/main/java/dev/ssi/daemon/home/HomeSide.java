@@ -1,0 +1,305 @@
+package dev.ssi.daemon.home;
+
+import dev.ssi.checkpoint.CriuException;
+import dev.ssi.checkpoint.os.ExitStatus;
+import dev.ssi.daemon.directory.PeerDirectory;
+import dev.ssi.daemon.host.HostSide;
+import dev.ssi.daemon.job.HomeLink;
+import dev.ssi.daemon.job.JobId;
+import dev.ssi.daemon.job.JobSpec;
+import dev.ssi.daemon.job.Outbox;
+import dev.ssi.daemon.job.RunningJob;
+import dev.ssi.daemon.journal.Journal;
+import dev.ssi.daemon.journal.JournalEntries.Entry;
+import dev.ssi.daemon.journal.JournalEntries.HomeDone;
+import dev.ssi.daemon.journal.JournalEntries.Submitted;
+import dev.ssi.daemon.journal.JournalState;
+import dev.ssi.daemon.migration.FrozenJobs;
+import dev.ssi.daemon.migration.MigrationException;
+import dev.ssi.daemon.peer.HomeBound;
+import dev.ssi.daemon.peer.PeerMessages.Move;
+import dev.ssi.daemon.peer.PeerMessages.Moved;
+import dev.ssi.daemon.peer.PeerMessages.OutputAck;
+import dev.ssi.daemon.peer.PeerMessages.Signal;
+import dev.ssi.daemon.peer.PeerProtocol;
+import dev.ssi.transport.NodeId;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The home of jobs (HTCondor's schedd): what this node owes the jobs submitted here wherever they
+ * run — their spec and user, their output and exit status for their ssi-run, where they are, and
+ * their user's signals, moves, freezes and thaws. It accepts only home-bound messages.
+ */
+public final class HomeSide implements HomeBound.Receiver {
+    /** How long a restarted home waits for a job's ssi-run to attach again. */
+    private static final Duration REATTACH_WINDOW = Duration.ofMinutes(5);
+    private static final Duration MOVE_TIMEOUT = Duration.ofMinutes(10);
+    private static final int SIGHUP = 1;
+
+    private final PeerDirectory directory;
+    private final Journal journal;
+    private final HostSide host;
+    private final FrozenJobs frozen;
+    private final ScheduledExecutorService timer;
+    private final Map<JobId, HomeJob> homed = new ConcurrentHashMap<>();
+    private final AtomicLong jobNumbers = new AtomicLong();
+
+    public HomeSide(PeerDirectory directory, Journal journal, HostSide host, ScheduledExecutorService timer) {
+        this.directory = directory;
+        this.journal = journal;
+        this.host = host;
+        this.frozen = host.frozenJobs();
+        this.timer = timer;
+        frozen.onFrozen((job, epoch) -> Optional.ofNullable(homed.get(job))
+                .ifPresent(home -> home.arrived(self(), epoch, Instant.now())));
+    }
+
+    private NodeId self() {
+        return directory.self();
+    }
+
+    /** Takes back the jobs whose home was here before a restart; those whose ssi-run does not come back are hung up on. */
+    public void recover(JournalState replayed) {
+        jobNumbers.set(replayed.lastJobNumber());
+        replayed.homeJobs().values().forEach(state -> {
+            HomeJob job = HomeJob.restored(journal, state, self());
+            homed.put(job.id(), job);
+            timer.schedule(() -> hangUpIfUnattended(job), REATTACH_WINDOW.toSeconds(), TimeUnit.SECONDS);
+        });
+    }
+
+    /** A job whose ssi-run did not come back after this node restarted is hung up on, as a terminal's would be. */
+    private void hangUpIfUnattended(HomeJob job) {
+        if (!job.output().isAttached() && homed.containsKey(job.id())) {
+            job.output().exit().thenRun(() -> done(job.id()));
+            try {
+                signal(job.id(), SIGHUP);
+            } catch (IOException | RuntimeException e) {
+                // It is beyond reach; its end still comes home and is forgotten then.
+            }
+        }
+    }
+
+    /** The way from this node's host to this home, for the jobs that run at home: acknowledged through {@code outbox}. */
+    public HomeLink localLink(Outbox outbox) {
+        return new LocalHomeLink(homed, outbox);
+    }
+
+    /** This home's one entry for what the nodes its jobs run on send it; output and exit are acknowledged. */
+    @Override
+    public void accept(NodeId from, HomeBound message) {
+        JobId id = new JobId(message.job());
+        HomeJob job = homed.get(id);
+        if (message instanceof HomeBound.Arrived m) {
+            if (job != null) {
+                job.arrived(from, m.message().getEpoch(), Instant.now());
+            }
+            return;
+        }
+        int epoch;
+        if (message instanceof HomeBound.Output m) {
+            epoch = m.message().getEpoch();
+            Optional.ofNullable(job).ifPresent(j -> j.output().chunk(epoch, m.message().getSeq(),
+                    m.message().getData().toByteArray()));
+        } else if (message instanceof HomeBound.OutputEnd m) {
+            epoch = m.message().getEpoch();
+            Optional.ofNullable(job).ifPresent(j -> j.output().end(epoch, m.message().getChunks()));
+        } else if (message instanceof HomeBound.Exit m) {
+            epoch = m.message().getEpoch();
+            ExitStatus status = m.message().getSignal() != 0 ? ExitStatus.killedBy(m.message().getSignal())
+                    : ExitStatus.exited(m.message().getCode());
+            Optional.ofNullable(job).ifPresent(j -> j.output().exited(epoch, status));
+        } else {
+            throw new IllegalArgumentException("not a home-bound message: " + message);
+        }
+        acknowledge(from, id, epoch);
+    }
+
+    /** What home has of the job's output; a job home has forgotten (its ssi-run has had its end) is all home. */
+    private void acknowledge(NodeId host, JobId job, int epoch) {
+        HomeJob home = homed.get(job);
+        HomeOutput.Ack ack = home == null ? new HomeOutput.Ack(Long.MAX_VALUE, true, true) : home.output().ack(epoch);
+        directory.send(host, PeerProtocol.OUTPUT_ACK, OutputAck.newBuilder().setJob(job.value()).setEpoch(epoch)
+                .setNextSeq(ack.nextSeq()).setEndSeen(ack.endSeen()).setExitSeen(ack.exitSeen()).build())
+                .exceptionally(failure -> null); // The host sends it again.
+    }
+
+    /** Starts a job here, its home, for {@code user}; its output waits for an ssi-run to {@link #attach}. */
+    public JobId submit(JobSpec spec, String user) throws IOException {
+        long number = jobNumbers.incrementAndGet();
+        journal.append(Entry.newBuilder().setSubmitted(Submitted.newBuilder().setNumber(number)).build());
+        JobId job = JobId.of(self().value(), number);
+        RunningJob running = host.launch(spec);
+        homed.put(job, HomeJob.submitted(journal, job, spec.argv(), user, self(), Instant.now(),
+                new HomeOutput(job, journal)));
+        host.hostOwn(job, spec.argv(), running);
+        return job;
+    }
+
+    /** Starts a job here, its home, with its output going to {@code out} from the start. */
+    public JobId submit(JobSpec spec, String user, OutputStream out) throws IOException {
+        JobId job = submit(spec, user);
+        attach(job, user, out, 0);
+        return job;
+    }
+
+    /**
+     * {@code user}'s ssi-run takes a job's output from byte {@code from} on — at the start, or
+     * again after this node restarted. Another user's job is refused by name.
+     */
+    public void attach(JobId job, String user, OutputStream out, long from) throws IOException {
+        HomeJob home = homeJob(job);
+        if (!home.user().equals(user) && !user.equals("root")) {
+            throw new IOException(job + " is " + home.user() + "'s, not " + user + "'s");
+        }
+        home.output().attach(out, from);
+    }
+
+    /** The ssi-run attached as {@code out} has gone. */
+    public void detach(JobId job, OutputStream out) {
+        Optional.ofNullable(homed.get(job)).ifPresent(h -> h.output().detach(out));
+    }
+
+    /** The job's ssi-run has its output below byte {@code upTo}. */
+    public void received(JobId job, long upTo) {
+        Optional.ofNullable(homed.get(job)).ifPresent(h -> h.output().received(upTo));
+    }
+
+    /** The job's ssi-run has its exit status: home forgets the job. */
+    public void done(JobId job) {
+        if (homed.remove(job) != null) {
+            journal.append(Entry.newBuilder().setHomeDone(HomeDone.newBuilder().setJob(job.value())).build());
+        }
+    }
+
+    /** Completes with the job's exit status once all its output has been delivered. */
+    public CompletableFuture<ExitStatus> exitOf(JobId job) {
+        HomeJob home = homed.get(job);
+        if (home == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("no job " + job + " has its home here"));
+        }
+        return home.output().exit();
+    }
+
+    /** The jobs whose home is here, running or not yet reported ended. */
+    public List<HomeJob> homeJobs() {
+        return homed.values().stream().filter(j -> !j.output().exit().isDone())
+                .sorted(Comparator.comparing(HomeJob::submitted)).toList();
+    }
+
+    /** The job whose home is here, or an error naming it. */
+    public HomeJob homeJob(JobId job) {
+        HomeJob home = homed.get(job);
+        if (home == null) {
+            throw new IllegalArgumentException("no job " + job + " has its home on " + self());
+        }
+        return home;
+    }
+
+    /**
+     * Sends a user's signal to a job whose home is here, wherever it runs. A signal that meets
+     * the job in mid-migration is lost.
+     */
+    public void signal(JobId job, int signal) throws IOException {
+        if (frozen.holds(job)) {
+            thaw(job);
+        }
+        NodeId where = homeJob(job).where();
+        if (where.equals(self())) {
+            host.signalHere(job, signal);
+            return;
+        }
+        try {
+            directory.send(where, PeerProtocol.SIGNAL, Signal.newBuilder().setJob(job.value()).setSignal(signal).build())
+                    .get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IOException("cannot reach " + where + " to signal " + job + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Moves a job whose home is here to {@code destination}, asking the node it runs on if that is not here. */
+    public Moved move(JobId job, NodeId destination) throws MigrationException {
+        HomeJob home = homeJob(job);
+        if (frozen.holds(job)) {
+            try {
+                thaw(job);
+            } catch (IOException e) {
+                throw new MigrationException(e.getMessage(), e);
+            }
+            if (destination.equals(self())) {
+                return Moved.newBuilder().setJob(job.value()).setDestination(self().value()).setEpoch(home.migrations())
+                        .build();
+            }
+        }
+        NodeId where = home.where();
+        Moved moved = where.equals(self()) ? host.migrate(job, destination)
+                : ask(where, Move.newBuilder().setJob(job.value()).setDestination(destination.value()).build(),
+                        "moving " + job + " from " + where + " to " + destination);
+        home.arrived(NodeId.of(moved.getDestination()), moved.getEpoch(), Instant.now());
+        return moved;
+    }
+
+    /**
+     * {@code ssi freeze}: a job whose home is here, running on another node, is sent home and
+     * kept frozen here until {@code ssi thaw} (MOSIX's {@code migrate PID freeze}, HTCondor's
+     * hold). On failure it runs on where it was and the error says why.
+     */
+    public Moved freeze(JobId job) throws MigrationException {
+        HomeJob home = homeJob(job);
+        if (frozen.holds(job)) {
+            throw new MigrationException(job + " is frozen already");
+        }
+        NodeId where = home.where();
+        if (where.equals(self())) {
+            throw new MigrationException(job + " runs on its home " + self() + ": only a job running elsewhere is frozen");
+        }
+        return ask(where, Move.newBuilder().setJob(job.value()).setFreeze(true).build(),
+                "freezing " + job + " from " + where);
+    }
+
+    private Moved ask(NodeId where, Move move, String what) throws MigrationException {
+        try {
+            return directory.call(where, PeerProtocol.MOVE, move, MOVE_TIMEOUT).get();
+        } catch (ExecutionException e) {
+            throw new MigrationException(what + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MigrationException("interrupted while " + what);
+        }
+    }
+
+    /** The jobs whose home is here kept frozen here, until a node has room for them. */
+    public List<FrozenJobs.FrozenJob> frozen() {
+        return frozen.all();
+    }
+
+    /** Whether {@code job}, whose home is here, is kept frozen here. */
+    public boolean isFrozen(JobId job) {
+        return frozen.holds(job);
+    }
+
+    /**
+     * Restores a job frozen here: it runs here from now on (and may be moved on). On failure it
+     * stays frozen and the error says why.
+     */
+    public void thaw(JobId job) throws IOException {
+        try {
+            frozen.thaw(job);
+        } catch (CriuException e) {
+            throw new IOException("cannot thaw " + job + ": " + e.getMessage(), e);
+        }
+    }
+}
