@@ -256,6 +256,11 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /** What the journal's replay skipped when this node started, and the jobs that leaves unaccounted for. */
+    public dev.ssi.daemon.journal.JournalDamage journalDamage() {
+        return journal.damage();
+    }
+
     public NodeId id() {
         return transport.id();
     }

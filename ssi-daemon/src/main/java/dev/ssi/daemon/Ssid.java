@@ -29,6 +29,7 @@ public final class Ssid {
         NodeIdentity identity = NodeIdentity.load(config.identityDir());
         Node node = Node.start(identity, TransportConfig.defaults(config.listen()), Criu.locate(), config.shim(),
                 config.stateDir(), config.guests());
+        node.journalDamage().report().forEach(line -> System.err.println("ssid: " + line));
         config.peers().forEach((name, address) -> node.introduce(NodeId.of(name), address));
         Balance balance;
         try {

@@ -1,6 +1,5 @@
 package dev.ssi.daemon.journal;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.ssi.daemon.Directories;
 import dev.ssi.daemon.journal.JournalEntries.Entry;
 import java.io.IOException;
@@ -12,18 +11,21 @@ import java.util.function.Consumer;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 
 /**
  * A node's journal: every transition of the jobs it hosts and of the migrations it takes part
  * in, appended to a Chronicle Queue before it is acted upon. The queue is memory-mapped, so an
- * entry appended survives the process being killed the next instant. Opening it replays it
- * ({@link #recovered}); it is rewritten with only what still matters then, and again every so
- * many entries, so that it stays as small as the jobs it describes.
+ * entry appended survives the process being killed the next instant.
+ *
+ * <p>Opening it replays it ({@link #recovered}): every entry carries a checksum, and replay
+ * skips what it cannot read — a torn last entry, a flipped byte — says so ({@link #damage}) and
+ * goes on; see {@link JournalFiles}. It is then rewritten with only what still matters, and again
+ * every so many entries, so that it stays as small as the jobs it describes.
  */
 public final class Journal implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Journal.class.getName());
     private static final String CURRENT = "journal";
     private static final String NEXT = "journal.next";
     private static final String OLD = "journal.old";
@@ -34,6 +36,7 @@ public final class Journal implements AutoCloseable {
     private final Path stateDir;
     private final int compactEvery;
     private final JournalState recovered;
+    private final JournalDamage damage;
     private JournalState live = new JournalState();
     private ChronicleQueue queue;
     private ExcerptAppender appender;
@@ -51,8 +54,9 @@ public final class Journal implements AutoCloseable {
         Directories.deleteTree(stateDir.resolve(OLD));
         Files.createDirectories(current);
         this.recovered = new JournalState();
-        try (ChronicleQueue old = queueAt(current)) {
-            replay(old, recovered::apply);
+        this.damage = JournalFiles.replay(current, recovered, entry -> {}).damage();
+        for (String line : damage.report()) {
+            LOG.log(System.Logger.Level.WARNING, stateDir + ": " + line);
         }
         compact(recovered);
     }
@@ -71,9 +75,17 @@ public final class Journal implements AutoCloseable {
         return recovered;
     }
 
+    /**
+     * What replay skipped when the journal was opened, and the jobs that leaves unaccounted for.
+     * Said once: the journal is rewritten without what was skipped.
+     */
+    public JournalDamage damage() {
+        return damage;
+    }
+
     /** Appends one entry; it is in the journal when this returns. */
     public synchronized void append(Entry entry) {
-        appender.writeBytes(Bytes.wrapForRead(entry.toByteArray()));
+        appender.writeBytes(Bytes.wrapForRead(JournalFiles.encode(entry)));
         live.apply(entry);
         if (++sinceCompaction >= compactEvery) {
             try {
@@ -86,24 +98,7 @@ public final class Journal implements AutoCloseable {
 
     /** Every entry, oldest first. */
     public synchronized void replay(Consumer<Entry> each) throws IOException {
-        replay(queue, each);
-    }
-
-    private static void replay(ChronicleQueue from, Consumer<Entry> each) throws IOException {
-        try (ExcerptTailer tailer = from.createTailer()) {
-            Bytes<?> bytes = Bytes.allocateElasticOnHeap();
-            while (true) {
-                bytes.clear();
-                if (!tailer.readBytes(bytes)) {
-                    return;
-                }
-                try {
-                    each.accept(Entry.parseFrom(bytes.toByteArray()));
-                } catch (InvalidProtocolBufferException e) {
-                    throw new IOException("journal entry " + Long.toHexString(tailer.index()) + " is unreadable", e);
-                }
-            }
-        }
+        JournalFiles.replay(stateDir.resolve(CURRENT), new JournalState(), each);
     }
 
     /**
@@ -116,7 +111,7 @@ public final class Journal implements AutoCloseable {
         JournalState fresh = new JournalState();
         try (ChronicleQueue aside = queueAt(next); ExcerptAppender writer = aside.createAppender()) {
             for (Entry entry : state.live()) {
-                writer.writeBytes(Bytes.wrapForRead(entry.toByteArray()));
+                writer.writeBytes(Bytes.wrapForRead(JournalFiles.encode(entry)));
                 fresh.apply(entry);
             }
         }
