@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -203,6 +204,41 @@ class JournalDamageTest {
             assertTrue(journal.damage().isEmpty(), journal.damage().report().toString());
             assertEquals(100, journal.recovered().hosted().get("ws/1").unacked().size());
         }
+    }
+
+    @Test
+    void theJournalIsReadableByRootAlone() throws Exception {
+        writeTwoJobs("line 2", "line 4");
+        try (Journal journal = Journal.open(state, 3)) {
+            for (int i = 5; i < 10; i++) {
+                journal.append(chunk("ws/1", i, "line " + i)); // compacted on the way
+            }
+            assertOwnerOnly();
+        }
+        assertOwnerOnly();
+    }
+
+    private void assertOwnerOnly() throws Exception {
+        Path dir = state.resolve("journal");
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)), f.toString());
+            }
+        }
+    }
+
+    @Test
+    void theFactsPeersAndUsersAreToldOfAreCommitPoints() {
+        assertTrue(Journal.isCommitPoint(JournalTest.hosted("ws/1")));
+        assertTrue(Journal.isCommitPoint(Entry.newBuilder().setOutgoing(JournalEntries.Outgoing.newBuilder()
+                .setJob("ws/1").setPhase(JournalEntries.Outgoing.Phase.COMMITTING)).build()));
+        assertTrue(Journal.isCommitPoint(Entry.newBuilder().setIncoming(JournalEntries.Incoming.newBuilder()
+                .setJob("ws/1").setPhase(JournalEntries.Incoming.Phase.COMMITTED)).build()));
+        assertTrue(Journal.isCommitPoint(Entry.newBuilder().setHomeExit(JournalEntries.HomeExit.newBuilder()
+                .setJob("ws/1")).build()));
+        assertTrue(Journal.isCommitPoint(Entry.newBuilder().setSubmitted(Submitted.newBuilder().setNumber(1)).build()));
+        assertTrue(!Journal.isCommitPoint(chunk("ws/1", 0, "output")), "output is a stream, not a commit point");
     }
 
     @Test
