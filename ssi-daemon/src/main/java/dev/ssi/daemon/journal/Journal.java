@@ -106,7 +106,7 @@ public final class Journal implements AutoCloseable {
     public synchronized void append(Entry entry) {
         appender.writeBytes(Bytes.wrapForRead(JournalFiles.encode(entry)));
         try {
-            if (appender.cycle() != cycle) {
+            if (appender.cycle() != cycle || cycleFile == null) {
                 rolled();
             } else if (isCommitPoint(entry)) {
                 cycleFile.force(false);

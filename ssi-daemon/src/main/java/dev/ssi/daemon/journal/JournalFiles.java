@@ -148,7 +148,10 @@ final class JournalFiles {
                     pos = next;
                     continue;
                 }
-                if ((header & META_DATA) == 0 && !entry(pos, length)) {
+                // Chronicle's own documents (its header, its index) are metadata; an entry whose
+                // metadata bit flipped is still told by its checksum.
+                boolean entry = (header & META_DATA) == 0 || checksummed(pos + 4, length);
+                if (entry && !entry(pos, length)) {
                     pos = resume(pos, end, size);
                     continue;
                 }
@@ -209,14 +212,26 @@ final class JournalFiles {
         /** Whether a whole checksummed entry starts at {@code pos}. */
         private boolean entryAt(int pos) {
             int header = bytes.getInt(pos);
-            int length = header & LENGTH;
-            if ((header & (NOT_COMPLETE | META_DATA)) != 0 || length < PREFIX || (long) pos + 4 + length > bytes.limit()
-                    || bytes.get(pos + 4) != CHECKSUMMED) {
+            return (header & (NOT_COMPLETE | META_DATA)) == 0 && checksummed(pos + 4, header & LENGTH);
+        }
+
+        /**
+         * Whether the {@code length} bytes at {@code from} are a checksummed entry: 0, a CRC32C that
+         * matches, and a protobuf that starts as an Entry does (a kind's tag, length-delimited).
+         */
+        private boolean checksummed(int from, int length) {
+            if (length < PREFIX + 2 || (long) from + length > bytes.limit() || bytes.get(from) != CHECKSUMMED) {
                 return false;
             }
-            byte[] record = new byte[length];
-            bytes.get(pos + 4, record);
-            return ByteBuffer.wrap(record, 1, 4).getInt() == crc(record, PREFIX, length - PREFIX);
+            int tag = bytes.get(from + PREFIX) & 0xff;
+            if ((tag & 7) != 2 || (tag >> 3) == 0) {
+                return false;
+            }
+            CRC32C crc = new CRC32C();
+            crc.update(bytes.slice(from + PREFIX, length - PREFIX));
+            int expected = ((bytes.get(from + 1) & 0xff) << 24) | ((bytes.get(from + 2) & 0xff) << 16)
+                    | ((bytes.get(from + 3) & 0xff) << 8) | (bytes.get(from + 4) & 0xff);
+            return (int) crc.getValue() == expected;
         }
 
         /** The first 4-aligned position from {@code from} on where a whole checksummed entry starts; -1 if none. */
