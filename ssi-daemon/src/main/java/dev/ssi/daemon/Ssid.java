@@ -35,6 +35,7 @@ public final class Ssid {
         config.peers().forEach((name, address) -> peers.put(NodeId.of(name), address));
         Node node = Node.start(identity, TransportConfig.defaults(config.listen()), Criu.locate(), config.shim(),
                 config.stateDir(), config.guests(), peers);
+        node.journalDamage().report().forEach(line -> System.err.println("ssid: " + line));
         Balance balance;
         try {
             balance = Balance.start(node, config.balance(), config.peers());

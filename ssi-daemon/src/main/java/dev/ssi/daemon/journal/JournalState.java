@@ -163,6 +163,56 @@ public final class JournalState {
         }
     }
 
+    /** The job {@code entry} is about, if any. */
+    static Optional<String> jobOf(Entry entry) {
+        String job = switch (entry.getKindCase()) {
+            case HOSTED -> entry.getHosted().getJob();
+            case CHUNK -> entry.getChunk().getJob();
+            case ACKED -> entry.getAcked().getJob();
+            case ENDED -> entry.getEnded().getJob();
+            case OUTGOING -> entry.getOutgoing().getJob();
+            case INCOMING -> entry.getIncoming().getJob();
+            case FORGOTTEN -> entry.getForgotten().getJob();
+            case HOME_SUBMITTED -> entry.getHomeSubmitted().getJob();
+            case HOME_LOCATED -> entry.getHomeLocated().getJob();
+            case HOME_DELIVERED -> entry.getHomeDelivered().getJob();
+            case HOME_EPOCH_END -> entry.getHomeEpochEnd().getJob();
+            case HOME_EXIT -> entry.getHomeExit().getJob();
+            case HOME_RECEIVED -> entry.getHomeReceived().getJob();
+            case HOME_CURSOR -> entry.getHomeCursor().getJob();
+            case HOME_DONE -> entry.getHomeDone().getJob();
+            case FROZEN -> entry.getFrozen().getJob();
+            case THAWED -> entry.getThawed().getJob();
+            case SUBMITTED, KIND_NOT_SET -> "";
+        };
+        return job.isEmpty() ? Optional.empty() : Optional.of(job);
+    }
+
+    /**
+     * The job of {@code entry} when, applied now, it would find nothing of its job to apply to:
+     * the entry that began its story is not in this state. After a skipped entry, such a job is
+     * one the journal cannot account for. (Some arrive late in the ordinary course too, an
+     * acknowledgement after the job was forgotten, say: this is asked only after a skip.)
+     */
+    Optional<String> unaccountable(Entry entry) {
+        boolean known = switch (entry.getKindCase()) {
+            case HOSTED, SUBMITTED, HOME_SUBMITTED, FROZEN, KIND_NOT_SET -> true;
+            case CHUNK -> ofEpoch(entry.getChunk().getJob(), entry.getChunk().getEpoch()).isPresent();
+            case ACKED -> ofEpoch(entry.getAcked().getJob(), entry.getAcked().getEpoch()).isPresent();
+            case ENDED -> ofEpoch(entry.getEnded().getJob(), entry.getEnded().getEpoch()).isPresent();
+            case FORGOTTEN -> ofEpoch(entry.getForgotten().getJob(), entry.getForgotten().getEpoch()).isPresent();
+            case OUTGOING -> entry.getOutgoing().getPhase() == Outgoing.Phase.OFFERED
+                    ? hosted.containsKey(entry.getOutgoing().getJob())
+                    : outgoing.containsKey(entry.getOutgoing().getJob());
+            case INCOMING -> entry.getIncoming().getPhase() == Incoming.Phase.ACCEPTED
+                    || incoming.containsKey(entry.getIncoming().getJob());
+            case HOME_LOCATED, HOME_DELIVERED, HOME_EPOCH_END, HOME_EXIT, HOME_RECEIVED, HOME_CURSOR, HOME_DONE ->
+                    jobOf(entry).map(homeJobs::containsKey).orElse(true);
+            case THAWED -> frozen.containsKey(entry.getThawed().getJob());
+        };
+        return known ? Optional.empty() : jobOf(entry);
+    }
+
     private static void delivered(HomeJobState h, HomeDelivered d) {
         h.retained.put(d.getOffset(), d.getData().toByteArray());
         h.epoch = d.getEpoch();

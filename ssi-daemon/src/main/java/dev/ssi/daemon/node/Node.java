@@ -9,6 +9,7 @@ import dev.ssi.daemon.home.HomeSide;
 import dev.ssi.daemon.host.HostSide;
 import dev.ssi.daemon.job.DescriptorKeeper;
 import dev.ssi.daemon.journal.Journal;
+import dev.ssi.daemon.journal.JournalDamage;
 import dev.ssi.daemon.journal.JournalState;
 import dev.ssi.daemon.peer.HomeBound;
 import dev.ssi.daemon.peer.HostBound;
@@ -121,6 +122,11 @@ public final class Node implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "timer tick failed: " + e, e);
         }
+    }
+
+    /** What the journal's replay skipped when this node started, and the jobs that leaves unaccounted for. */
+    public JournalDamage journalDamage() {
+        return journal.damage();
     }
 
     public NodeId id() {
