@@ -5,7 +5,7 @@ import dev.ssi.daemon.journal.Journal;
 import dev.ssi.daemon.journal.JournalEntries.Entry;
 import dev.ssi.daemon.journal.JournalEntries.HomeLocated;
 import dev.ssi.daemon.journal.JournalEntries.HomeSubmitted;
-import dev.ssi.daemon.journal.JournalState.HomeJobState;
+import dev.ssi.daemon.journal.HomeJobState;
 import dev.ssi.transport.NodeId;
 import java.time.Instant;
 import java.util.List;

@@ -9,7 +9,7 @@ import dev.ssi.daemon.journal.JournalEntries.HomeDelivered;
 import dev.ssi.daemon.journal.JournalEntries.HomeEpochEnd;
 import dev.ssi.daemon.journal.JournalEntries.HomeExit;
 import dev.ssi.daemon.journal.JournalEntries.HomeReceived;
-import dev.ssi.daemon.journal.JournalState.HomeJobState;
+import dev.ssi.daemon.journal.HomeJobState;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;

@@ -13,7 +13,7 @@ import dev.ssi.daemon.journal.JournalEntries.Ended;
 import dev.ssi.daemon.journal.JournalEntries.Hosted;
 import dev.ssi.daemon.journal.JournalEntries.Outgoing;
 import dev.ssi.daemon.journal.JournalState;
-import dev.ssi.daemon.journal.JournalState.HostedJobState;
+import dev.ssi.daemon.journal.HostedJobState;
 import dev.ssi.daemon.migration.Committer;
 import dev.ssi.daemon.migration.MigrationTarget;
 import dev.ssi.daemon.migration.Outgoings;

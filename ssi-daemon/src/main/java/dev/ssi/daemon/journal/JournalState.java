@@ -2,15 +2,10 @@ package dev.ssi.daemon.journal;
 
 import dev.ssi.daemon.journal.JournalEntries.Acked;
 import dev.ssi.daemon.journal.JournalEntries.Chunk;
-import dev.ssi.daemon.journal.JournalEntries.Ended;
 import dev.ssi.daemon.journal.JournalEntries.Entry;
 import dev.ssi.daemon.journal.JournalEntries.Frozen;
 import dev.ssi.daemon.journal.JournalEntries.HomeDelivered;
 import dev.ssi.daemon.journal.JournalEntries.HomeEpochEnd;
-import dev.ssi.daemon.journal.JournalEntries.HomeExit;
-import dev.ssi.daemon.journal.JournalEntries.HomeLocated;
-import dev.ssi.daemon.journal.JournalEntries.HomeSubmitted;
-import dev.ssi.daemon.journal.JournalEntries.Hosted;
 import dev.ssi.daemon.journal.JournalEntries.Incoming;
 import dev.ssi.daemon.journal.JournalEntries.Outgoing;
 import java.util.ArrayList;
@@ -18,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * What a node's journal says, folded entry by entry: the jobs hosted here with the output home
@@ -31,94 +25,6 @@ public final class JournalState {
     private long lastJobNumber;
     private final Map<String, HomeJobState> homeJobs = new LinkedHashMap<>();
     private final Map<String, Frozen> frozen = new LinkedHashMap<>();
-
-    /** A job whose home is here: what it is, where it runs, and what of its output ssi-run may lack. */
-    public static final class HomeJobState {
-        private final HomeSubmitted submitted;
-        private HomeLocated located;
-        private int epoch;
-        private long nextSeq;
-        private long offset;
-        private final TreeMap<Long, byte[]> retained = new TreeMap<>();
-        private final Map<Integer, Long> ends = new LinkedHashMap<>();
-        private HomeExit exit;
-
-        HomeJobState(HomeSubmitted submitted) {
-            this.submitted = submitted;
-        }
-
-        public HomeSubmitted submitted() {
-            return submitted;
-        }
-
-        public Optional<HomeLocated> located() {
-            return Optional.ofNullable(located);
-        }
-
-        /** The epoch and chunk delivery goes on from, and the byte offset of that chunk. */
-        public int epoch() {
-            return epoch;
-        }
-
-        public long nextSeq() {
-            return nextSeq;
-        }
-
-        public long offset() {
-            return offset;
-        }
-
-        /** Output delivered that the job's ssi-run may not have, by offset. */
-        public TreeMap<Long, byte[]> retained() {
-            return retained;
-        }
-
-        public Map<Integer, Long> ends() {
-            return ends;
-        }
-
-        public Optional<HomeExit> exit() {
-            return Optional.ofNullable(exit);
-        }
-    }
-
-    /** A job hosted here: how it was started, its output not yet acknowledged by home, its end. */
-    public static final class HostedJobState {
-        private final Hosted hosted;
-        private final TreeMap<Long, byte[]> unacked = new TreeMap<>();
-        private long nextSeq;
-        private long ackedSeq;
-        private long bytesRead;
-        private Ended ended;
-
-        HostedJobState(Hosted hosted) {
-            this.hosted = hosted;
-        }
-
-        public Hosted hosted() {
-            return hosted;
-        }
-
-        /** Chunks read here that home has not acknowledged, by sequence number. */
-        public TreeMap<Long, byte[]> unacked() {
-            return unacked;
-        }
-
-        /** The job's status, when it ended here (its output may still be in the pipe). */
-        public Optional<Ended> endedStatus() {
-            return Optional.ofNullable(ended);
-        }
-
-        /** The sequence number the next chunk read here gets. */
-        public long nextSeq() {
-            return nextSeq;
-        }
-
-        /** How many bytes of the epoch's output were journaled here: where the next chunk starts. */
-        public long bytesRead() {
-            return bytesRead;
-        }
-    }
 
     /** A migration to this node: the offer as accepted, and how far it got. */
     public record IncomingState(Incoming accepted, Optional<Incoming> restored) {}

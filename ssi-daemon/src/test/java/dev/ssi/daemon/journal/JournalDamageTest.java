@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ssi.daemon.LoopbackNodes;
-import dev.ssi.daemon.Node;
+import dev.ssi.daemon.node.Node;
 import dev.ssi.daemon.journal.JournalEntries.Entry;
 import dev.ssi.daemon.journal.JournalEntries.Submitted;
 import dev.ssi.daemon.journal.JournalEntries.Thawed;
