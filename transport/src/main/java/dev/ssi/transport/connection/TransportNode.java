@@ -44,7 +44,7 @@ public final class TransportNode implements AutoCloseable {
      * Streams move GiBs in blocks of half a MiB. Pooled buffers are reused; Netty's default
      * (adaptive) allocator, in a daemon's small direct-memory budget, allocates and zeroes fresh
      * memory for such sizes. Measured on a 1 GiB migration: about 5 % less CPU at the receiving
-     * end (ssi-daemon/BENCHMARK.md).
+     * end (src/test/BENCHMARK.md).
      */
     private static final ByteBufAllocator BUFFERS = PooledByteBufAllocator.DEFAULT;
 
