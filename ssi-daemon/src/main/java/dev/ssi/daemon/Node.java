@@ -4,6 +4,7 @@ import dev.ssi.checkpoint.Criu;
 import dev.ssi.checkpoint.CriuException;
 import dev.ssi.checkpoint.os.ExitStatus;
 import dev.ssi.daemon.balance.GuestsConfig;
+import dev.ssi.daemon.concurrent.Threads;
 import dev.ssi.daemon.confine.Confinement;
 import dev.ssi.daemon.home.HomeJob;
 import dev.ssi.daemon.home.HomeLink;
@@ -56,7 +57,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -79,8 +79,11 @@ public final class Node implements AutoCloseable {
     private final Path shim;
     private final Journal journal;
     private final DescriptorKeeper keeper;
-    private final ExecutorService work = Executors.newCachedThreadPool(daemonThreads("ssi-work"));
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("ssi-timer"));
+    /** Peer calls that take a while (migrations); a migration's steps wait on other nodes, never on this pool. */
+    private static final int WORK_THREADS = 16;
+
+    private final ExecutorService work = Threads.bounded("ssi-work", WORK_THREADS);
+    private final ScheduledExecutorService timer = Threads.timer("ssi-timer");
     private final Map<NodeId, InetSocketAddress> directory = new ConcurrentHashMap<>();
     private final Map<JobId, HomeJob> homed = new ConcurrentHashMap<>();
     private final AtomicLong jobNumbers = new AtomicLong();
@@ -661,14 +664,5 @@ public final class Node implements AutoCloseable {
         keeper.close();
         journal.close();
         confinement.close();
-    }
-
-    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
-        AtomicLong n = new AtomicLong();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

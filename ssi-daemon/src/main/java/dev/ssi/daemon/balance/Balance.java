@@ -1,6 +1,7 @@
 package dev.ssi.daemon.balance;
 
 import dev.ssi.daemon.Node;
+import dev.ssi.daemon.concurrent.Threads;
 import dev.ssi.daemon.balance.BalanceMessages.Gossip;
 import dev.ssi.daemon.balance.BalanceMessages.History;
 import dev.ssi.daemon.balance.load.CpuSpeed;
@@ -29,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -68,11 +68,7 @@ public final class Balance implements PoolControls, AutoCloseable {
     private volatile ReclaimConfig reclaimConfig;
     private final Evacuator evacuator;
     private final SplittableRandom random = new SplittableRandom();
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread t = new Thread(runnable, "ssi-balance");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService thread = Threads.timer("ssi-balance");
     private volatile NodeState latest;
     private volatile HostMode mode = HostMode.OPEN;
     private long measuredAtNanos;
