@@ -35,7 +35,7 @@ public final class DescriptorKeeper implements AutoCloseable {
             Files.deleteIfExists(socketPath);
         }
         int pid = spawnDetached(binary, socketPath);
-        reapWhenItEnds(pid);
+        ExitWatch.shared().reap(pid);
         long deadline = System.nanoTime() + START_NANOS;
         while (true) {
             try {
@@ -130,18 +130,6 @@ public final class DescriptorKeeper implements AutoCloseable {
         for (int fd : descriptors) {
             Descriptors.closeQuietly(fd);
         }
-    }
-
-    private static void reapWhenItEnds(int pid) {
-        Thread reaper = new Thread(() -> {
-            try {
-                Processes.waitFor(pid);
-            } catch (OsException ignored) {
-                // Not ours to reap any more.
-            }
-        }, "keeper-reaper");
-        reaper.setDaemon(true);
-        reaper.start();
     }
 
     private static void sleep() throws IOException {
