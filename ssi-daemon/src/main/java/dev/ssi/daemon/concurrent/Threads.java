@@ -1,7 +1,8 @@
 package dev.ssi.daemon.concurrent;
 
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
@@ -46,14 +47,37 @@ public final class Threads {
     }
 
     /**
-     * At most {@code max} threads, started as work comes and ended after a minute idle; work
-     * beyond them waits its turn.
+     * At most {@code max} threads: a task goes to an idle thread if there is one, else to a new
+     * thread while there are fewer than {@code max}, else waits its turn (in order). Threads end
+     * after a minute idle.
      */
     public static ExecutorService bounded(String name, int max) {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(max, max, IDLE_SECONDS, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), named(name));
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
+        HandOff queue = new HandOff();
+        return new ThreadPoolExecutor(0, max, IDLE_SECONDS, TimeUnit.SECONDS, queue, named(name), (task, pool) -> {
+            if (pool.isShutdown()) {
+                throw new RejectedExecutionException(name + " is shut down");
+            }
+            queue.enqueue(task);
+        });
+    }
+
+    /**
+     * A pool's queue that takes a task only when an idle thread is waiting for one, so that the
+     * pool starts a thread rather than queue while under its bound (a plain queue would make it
+     * start a new thread for every task up to its core size, idle ones notwithstanding); a task
+     * the pool refuses, at its bound, is queued for the next free thread.
+     */
+    private static final class HandOff extends LinkedTransferQueue<Runnable> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public boolean offer(Runnable task) {
+            return tryTransfer(task);
+        }
+
+        void enqueue(Runnable task) {
+            super.offer(task);
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.ssi.checkpoint.os.Descriptors;
 import dev.ssi.checkpoint.os.OsException;
 import dev.ssi.checkpoint.os.Processes;
 import dev.ssi.checkpoint.os.Spawn;
+import dev.ssi.daemon.concurrent.PollLoop;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ public final class DescriptorKeeper implements AutoCloseable {
             Files.deleteIfExists(socketPath);
         }
         int pid = spawnDetached(binary, socketPath);
-        ExitWatch.shared().reap(pid);
+        PollLoop.shared().reap(pid);
         long deadline = System.nanoTime() + START_NANOS;
         while (true) {
             try {

@@ -2,6 +2,7 @@ package dev.ssi.daemon.job;
 
 import dev.ssi.checkpoint.os.ExitStatus;
 import dev.ssi.checkpoint.os.OsException;
+import dev.ssi.daemon.concurrent.PollLoop;
 import dev.ssi.daemon.concurrent.Threads;
 import dev.ssi.transport.NodeId;
 import java.nio.file.Path;
@@ -10,11 +11,11 @@ import java.util.concurrent.Executor;
 
 /**
  * A job running on this node, in its {@code epoch}-th place: its tree, the pump taking its
- * output home through the outbox, and its end reported home once the shared {@link ExitWatch}
+ * output home through the outbox, and its end reported home once the shared {@link PollLoop}
  * has it and the pump has all its output — unless it left for another node.
  */
 public final class HostedJob {
-    /** Where jobs' ends are journaled and sent home: never on the exit watch's own thread. */
+    /** Where jobs' ends are journaled and sent home: never on the poll loop's own thread. */
     private static final System.Logger LOG = System.getLogger(HostedJob.class.getName());
     private static final Executor ENDINGS = Threads.bounded("ssi-job-end", 2);
 

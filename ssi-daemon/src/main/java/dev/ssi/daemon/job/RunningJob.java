@@ -10,6 +10,7 @@ import dev.ssi.checkpoint.os.OsException;
 import dev.ssi.checkpoint.os.Pipe;
 import dev.ssi.checkpoint.os.Processes;
 import dev.ssi.checkpoint.os.Spawn;
+import dev.ssi.daemon.concurrent.PollLoop;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -74,7 +75,7 @@ public final class RunningJob {
         // Until stdin is forwarded from ssi-run, jobs read end-of-file, as from /dev/null.
         String stdinKey = Descriptors.describe(ProcessHandle.current().pid(), in.writeFd());
         in.close();
-        ExitWatch.shared().reap(launcher);
+        PollLoop.shared().reap(launcher);
         try {
             return new RunningJob(initOf(launcher), out, status, stdinKey);
         } catch (IOException e) {
@@ -104,7 +105,7 @@ public final class RunningJob {
         in.close();
         out.closeWriteEnd();
         status.closeWriteEnd();
-        ExitWatch.shared().reap(tree.pid());
+        PollLoop.shared().reap(tree.pid());
         return new RunningJob(tree.pid(), out, status, stdinKey);
     }
 
@@ -178,10 +179,10 @@ public final class RunningJob {
     /**
      * Completes once the job ends, with how: what pid 1 wrote to the status pipe, or death by
      * SIGKILL when it closed the pipe without a word (only SIGKILL can kill it unawares). The
-     * status pipe is read by the shared {@link ExitWatch}; ask once.
+     * status pipe is read by the shared {@link PollLoop}; ask once.
      */
     public CompletableFuture<ExitStatus> exit() {
-        return ExitWatch.shared().readToEnd(status).thenApply(RunningJob::parseStatus);
+        return PollLoop.shared().readToEnd(status).thenApply(RunningJob::parseStatus);
     }
 
     static ExitStatus parseStatus(String report) {

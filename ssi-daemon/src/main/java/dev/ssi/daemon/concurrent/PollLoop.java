@@ -1,11 +1,10 @@
-package dev.ssi.daemon.job;
+package dev.ssi.daemon.concurrent;
 
 import dev.ssi.checkpoint.os.Descriptors;
 import dev.ssi.checkpoint.os.OsException;
 import dev.ssi.checkpoint.os.Pipe;
 import dev.ssi.checkpoint.os.Poll;
 import dev.ssi.checkpoint.os.Processes;
-import dev.ssi.daemon.concurrent.Threads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,16 +13,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
- * One thread for the ends of every job of this ssid: it reaps the children we started or
- * restored (each through a pidfd, never {@code waitpid(-1)}, which would take CRIU's children
- * and the JVM's too) and reads every job's status pipe to its end. It waits in {@code poll(2)}
- * and never blocks anywhere else: what follows a job's end runs on its futures' own executors.
+ * One thread that waits for every job of this ssid at once, in {@code poll(2)}: it reaps the
+ * children we started or restored (each through a pidfd, never {@code waitpid(-1)}, which would
+ * take CRIU's children and the JVM's too), reads every job's status pipe to its end, and tells
+ * the output pumps when a job's output pipe has something. It never blocks anywhere else: what
+ * follows runs on the callers' executors.
  */
-public final class ExitWatch {
-    private static final System.Logger LOG = System.getLogger(ExitWatch.class.getName());
-    private static final ExitWatch SHARED = new ExitWatch();
+public final class PollLoop {
+    private static final System.Logger LOG = System.getLogger(PollLoop.class.getName());
+    private static final PollLoop SHARED = new PollLoop();
 
     /** Something the loop waits on: {@link #ready} is called when its descriptor polls readable. */
     private interface Watched {
@@ -40,10 +41,10 @@ public final class ExitWatch {
     private OutputStream wakeUpWriter;
     private Thread loop;
 
-    private ExitWatch() {}
+    private PollLoop() {}
 
-    /** The watch of this ssid (started at its first use). */
-    public static ExitWatch shared() {
+    /** The loop of this ssid (started at its first use). */
+    public static PollLoop shared() {
         return SHARED;
     }
 
@@ -115,6 +116,30 @@ public final class ExitWatch {
         return all;
     }
 
+    /**
+     * Once {@code fd} has something to read (or its writers are gone), stops watching it and runs
+     * {@code then} on {@code executor}; to go on watching, {@code then} asks again.
+     */
+    public void onceReadable(int fd, Executor executor, Runnable then) {
+        add(new Watched() {
+            @Override
+            public int fd() {
+                return fd;
+            }
+
+            @Override
+            public boolean ready(short revents) {
+                executor.execute(then);
+                return true;
+            }
+
+            @Override
+            public void failed(Exception e) {
+                // Not called: ready never throws but for a refused execute, which has been logged.
+            }
+        });
+    }
+
     private static void pollQuietly(int pid) {
         try {
             Processes.poll(pid);
@@ -129,15 +154,15 @@ public final class ExitWatch {
             try {
                 wakeUp = Pipe.open();
             } catch (OsException e) {
-                throw new IllegalStateException("cannot start the exit watch: " + e.getMessage(), e);
+                throw new IllegalStateException("cannot start the poll loop: " + e.getMessage(), e);
             }
             wakeUpWriter = wakeUp.outputStream();
-            loop = Threads.start("ssi-exit-watch", this::run);
+            loop = Threads.start("ssi-poll", this::run);
         } else {
             try {
                 wakeUpWriter.write(1);
             } catch (IOException e) {
-                throw new IllegalStateException("cannot wake the exit watch: " + e.getMessage(), e);
+                throw new IllegalStateException("cannot wake the poll loop: " + e.getMessage(), e);
             }
         }
     }
@@ -166,7 +191,7 @@ public final class ExitWatch {
                     wakeUps.read(drain);
                 }
             } catch (IOException e) {
-                LOG.log(System.Logger.Level.ERROR, "the exit watch cannot poll; it tries again in a second", e);
+                LOG.log(System.Logger.Level.ERROR, "the poll loop cannot poll; it tries again in a second", e);
                 pause();
                 continue;
             }
@@ -179,7 +204,7 @@ public final class ExitWatch {
                             done.add(w);
                         }
                     } catch (IOException | RuntimeException e) {
-                        LOG.log(System.Logger.Level.WARNING, "the exit watch dropped descriptor " + w.fd(), e);
+                        LOG.log(System.Logger.Level.WARNING, "the poll loop dropped descriptor " + w.fd(), e);
                         w.failed(e instanceof IOException io ? io : new IOException(e));
                         done.add(w);
                     }

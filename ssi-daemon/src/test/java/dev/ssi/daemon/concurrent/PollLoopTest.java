@@ -1,9 +1,8 @@
-package dev.ssi.daemon.job;
+package dev.ssi.daemon.concurrent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ssi.checkpoint.os.ExitStatus;
 import dev.ssi.checkpoint.os.Pipe;
 import dev.ssi.checkpoint.os.Spawn;
 import java.io.OutputStream;
@@ -18,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(30)
-class ExitWatchTest {
+class PollLoopTest {
     @Test
     void readsManyStatusPipesToTheirEndsOnOneThread() throws Exception {
         List<Pipe> pipes = new ArrayList<>();
@@ -26,7 +25,7 @@ class ExitWatchTest {
         for (int i = 0; i < 20; i++) {
             Pipe pipe = Pipe.open();
             pipes.add(pipe);
-            reports.add(ExitWatch.shared().readToEnd(pipe));
+            reports.add(PollLoop.shared().readToEnd(pipe));
         }
         for (int i = pipes.size() - 1; i >= 0; i--) {
             try (OutputStream out = pipes.get(i).outputStream()) {
@@ -34,25 +33,37 @@ class ExitWatchTest {
             }
         }
         for (int i = 0; i < pipes.size(); i++) {
-            assertEquals(ExitStatus.exited(i), RunningJob.parseStatus(reports.get(i).get(10, TimeUnit.SECONDS)));
+            assertEquals("exit " + i + "\n", reports.get(i).get(10, TimeUnit.SECONDS));
         }
         long watchThreads = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("ssi-exit-watch")).count();
+                .filter(t -> t.getName().startsWith("ssi-poll")).count();
         assertEquals(1, watchThreads);
     }
 
     @Test
-    void aPipeClosedWithoutAWordIsDeathBySigkill() throws Exception {
+    void aPipeClosedWithoutAWordReadsEmpty() throws Exception {
         Pipe pipe = Pipe.open();
-        CompletableFuture<String> report = ExitWatch.shared().readToEnd(pipe);
+        CompletableFuture<String> report = PollLoop.shared().readToEnd(pipe);
         pipe.closeWriteEnd();
-        assertEquals(ExitStatus.killedBy(9), RunningJob.parseStatus(report.get(10, TimeUnit.SECONDS)));
+        assertEquals("", report.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void runsWhatWaitsForAPipeOnceItHasSomething() throws Exception {
+        Pipe pipe = Pipe.open();
+        CompletableFuture<Void> ran = new CompletableFuture<>();
+        PollLoop.shared().onceReadable(pipe.readFd(), Runnable::run, () -> ran.complete(null));
+        Thread.sleep(100);
+        assertTrue(!ran.isDone(), "nothing to read yet");
+        pipe.outputStream().write('x');
+        ran.get(10, TimeUnit.SECONDS);
+        pipe.close();
     }
 
     @Test
     void reapsOurChildrenOnceTheyEnd() throws Exception {
         int pid = Spawn.of(List.of("/bin/sh", "-c", "sleep 0.2")).start();
-        ExitWatch.shared().reap(pid);
+        PollLoop.shared().reap(pid);
         Path proc = Path.of("/proc", Integer.toString(pid));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (Files.exists(proc)) {
