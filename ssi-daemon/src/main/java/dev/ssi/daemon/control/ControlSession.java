@@ -88,7 +88,8 @@ final class ControlSession implements Runnable {
     /**
      * An ssi-run's job: its output from byte {@code from} on (0 for a job just submitted, more for
      * an ssi-run attaching again after its home ssid restarted), then its exit status. This thread
-     * listens to the client until the job ends (its end stops the listening) or the client goes.
+     * listens to the client until the job ends (its end stops the listening) or the client goes,
+     * then waits for the end if need be and reports it.
      */
     private void serve(JobId job, long from, DataInputStream in, DataOutputStream out) throws IOException {
         OutputFrames frames = new OutputFrames(out);
@@ -101,7 +102,6 @@ final class ControlSession implements Runnable {
             // A client that vanishes is a hang-up, as for a terminal.
             node.detach(job, frames);
             signalQuietly(job, SIGHUP);
-            return;
         }
         ExitStatus status = exit.join();
         ControlFrame.of(Type.EXIT, new Payload().u32(status.code()).u32(status.signal())).writeTo(out);
