@@ -6,7 +6,7 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 
-/** The libc calls Java lacks: descriptors, SEQPACKET sockets, posix_spawn, waitpid, kill. */
+/** The libc calls Java lacks: descriptors, SEQPACKET sockets, posix_spawn, waitpid, kill, poll, pidfd_open. */
 interface LibC extends Library {
     LibC INSTANCE = Native.load("c", LibC.class);
 
@@ -31,6 +31,8 @@ interface LibC extends Library {
     int ECHILD = 10;
     int ESRCH = 3;
     int WNOHANG = 1;
+    /** The same number on every Linux architecture (the syscall table was unified at 424). */
+    long SYS_PIDFD_OPEN = 434;
     short POSIX_SPAWN_SETSIGDEF = 0x04;
     short POSIX_SPAWN_SETSIGMASK = 0x08;
     /** Generous upper bounds of glibc's opaque posix_spawn types and sigset_t on x86-64. */
@@ -81,6 +83,12 @@ interface LibC extends Library {
     int waitpid(int pid, int[] status, int options) throws LastErrorException;
 
     int kill(int pid, int sig) throws LastErrorException;
+
+    /** {@code fds} is an array of {@code struct pollfd} (int fd, short events, short revents). */
+    int poll(Pointer fds, long count, int timeoutMillis) throws LastErrorException;
+
+    /** For the calls glibc may lack a wrapper of (pidfd_open before 2.36). */
+    long syscall(long number, Object... args) throws LastErrorException;
 
     /** Returns an error number rather than setting errno. */
     int posix_spawn(IntByReference pid, String path, Pointer fileActions, Pointer attr, String[] argv, String[] envp);

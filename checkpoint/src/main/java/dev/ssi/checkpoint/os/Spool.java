@@ -17,6 +17,7 @@ public final class Spool implements AutoCloseable {
     private static final int FALLOC_FL_PUNCH_HOLE = 2;
     private static final int EOPNOTSUPP = 95;
     private static final int EIO = 5;
+    private static final int SPLICE_F_NONBLOCK = 2;
 
     private final int fd;
     private long size;
@@ -55,13 +56,28 @@ public final class Spool implements AutoCloseable {
      * for the pipe to have some; returns how many, 0 at end-of-file.
      */
     public int takeFrom(int pipeFd, int max) throws OsException {
+        return splice(pipeFd, max, 0);
+    }
+
+    /**
+     * Like {@link #takeFrom}, without waiting: -1 when the pipe is empty now (its writers still
+     * there), 0 at end-of-file.
+     */
+    public int takeAvailable(int pipeFd, int max) throws OsException {
+        return splice(pipeFd, max, SPLICE_F_NONBLOCK);
+    }
+
+    private int splice(int pipeFd, int max, int flags) throws OsException {
         long[] offset = {size};
         while (true) {
             try {
-                int n = (int) LibC.INSTANCE.splice(pipeFd, null, fd, offset, max, 0);
+                int n = (int) LibC.INSTANCE.splice(pipeFd, null, fd, offset, max, flags);
                 size += n;
                 return n;
             } catch (LastErrorException e) {
+                if (e.getErrorCode() == LibC.EAGAIN && (flags & SPLICE_F_NONBLOCK) != 0) {
+                    return -1;
+                }
                 if (e.getErrorCode() != LibC.EINTR) {
                     throw new OsException("splice", e);
                 }

@@ -7,6 +7,7 @@ import dev.ssi.daemon.balance.load.Ids;
 import dev.ssi.daemon.balance.load.JobMeter;
 import dev.ssi.daemon.balance.load.LoadMeter;
 import dev.ssi.daemon.balance.load.Scope;
+import dev.ssi.daemon.concurrent.Threads;
 import dev.ssi.daemon.confine.GuestsConfig;
 import dev.ssi.daemon.control.PoolControls;
 import dev.ssi.daemon.job.JobHere;
@@ -32,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -71,11 +71,7 @@ public final class Balance implements PoolControls, AutoCloseable {
     private volatile ReclaimConfig reclaimConfig;
     private final Evacuator evacuator;
     private final SplittableRandom random = new SplittableRandom();
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread t = new Thread(runnable, "ssi-balance");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService thread = Threads.timer("ssi-balance");
     private volatile NodeState latest;
     private volatile HostMode mode = HostMode.OPEN;
     private long measuredAtNanos;

@@ -2,6 +2,7 @@ package dev.ssi.daemon.balance;
 
 import dev.ssi.daemon.balance.BalanceMessages.History;
 import dev.ssi.daemon.balance.load.Ids;
+import dev.ssi.daemon.concurrent.Threads;
 import dev.ssi.daemon.migration.MigrationException;
 import dev.ssi.daemon.node.Node;
 import dev.ssi.daemon.peer.PeerMessages.Moved;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,21 +31,13 @@ final class Mover implements AutoCloseable {
     private final Node node;
     private final MessageType<History> history;
     private final MoveCosts costs;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
-        Thread t = new Thread(runnable, "ssi-balance-move");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService thread = Threads.serial("ssi-balance-move");
     /**
      * An evacuation's moves at once: dumps still run one at a time on this machine (DumpLock),
      * but one job's restore on its destination overlaps the next one's dump here.
      */
     private static final int EVACUATING_AT_ONCE = 2;
-    private final ExecutorService evacuating = Executors.newFixedThreadPool(EVACUATING_AT_ONCE, runnable -> {
-        Thread t = new Thread(runnable, "ssi-evacuate");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService evacuating = Threads.bounded("ssi-evacuate", EVACUATING_AT_ONCE);
     private volatile boolean busy;
     private final AtomicLong finishedAtNanos = new AtomicLong(System.nanoTime());
 

@@ -1,6 +1,11 @@
 package dev.ssi.daemon.control;
 
+import dev.ssi.daemon.concurrent.Threads;
+import dev.ssi.daemon.control.ControlFrame.Payload;
+import dev.ssi.daemon.control.ControlFrame.Type;
 import dev.ssi.daemon.node.Node;
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -11,12 +16,24 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * ssid's Unix control socket. Anyone on the machine may connect; each connection is served on
- * its own thread, and the kernel tells who the client is (SO_PEERCRED), never the client.
+ * ssid's Unix control socket. Anyone on the machine may connect; the kernel tells who the client
+ * is (SO_PEERCRED), never the client. Each connection is served on a thread of a bounded pool
+ * (an ssi-run holds its thread while its job runs); a client beyond {@value #MAX_CLIENTS} at
+ * once is told so and hung up on.
  */
 public final class ControlServer implements AutoCloseable {
+    static final int MAX_CLIENTS = 128;
+
+    private static final int REFUSED_CLOSE_SECONDS = 5;
+
+    private final ExecutorService sessions = Threads.refusingBeyond("control-client", MAX_CLIENTS);
+    private final ScheduledExecutorService closing = Threads.timer("control-refused");
     private final ServerSocketChannel server;
     private final Path socket;
     private final Node node;
@@ -71,9 +88,7 @@ public final class ControlServer implements AutoCloseable {
         server.bind(UnixDomainSocketAddress.of(socket));
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
         ControlServer control = new ControlServer(server, socket, node, pool);
-        Thread acceptor = new Thread(control::accept, "control-accept");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        Threads.start("control-accept", control::accept);
         return control;
     }
 
@@ -82,14 +97,45 @@ public final class ControlServer implements AutoCloseable {
             try {
                 SocketChannel client = server.accept();
                 String user = client.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user().getName();
-                Thread session = new Thread(new ControlSession(client, node, pool, user), "control-" + user);
-                session.setDaemon(true);
-                session.start();
+                serve(client, user);
             } catch (IOException e) {
                 if (!server.isOpen()) {
                     return;
                 }
             }
+        }
+    }
+
+    private void serve(SocketChannel client, String user) {
+        try {
+            sessions.execute(new ControlSession(client, node, pool, user));
+        } catch (RejectedExecutionException e) {
+            refuse(client);
+        }
+    }
+
+    /**
+     * Said on the accepting thread: one small frame, which the socket's buffer takes without
+     * waiting. The socket closes a few seconds later, so that the client's request, whenever it
+     * comes, still finds it open and the client reads the refusal rather than a broken pipe.
+     */
+    private void refuse(SocketChannel client) {
+        try {
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(ChannelStreams.output(client)));
+            ControlFrame.of(Type.ERROR, new Payload().string("ssid serves at most " + MAX_CLIENTS
+                    + " clients at once; try again once some have finished")).writeTo(out);
+            client.shutdownOutput();
+        } catch (IOException ignored) {
+            // The client is gone already.
+        }
+        closing.schedule(() -> closeQuietly(client), REFUSED_CLOSE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private static void closeQuietly(SocketChannel client) {
+        try {
+            client.close();
+        } catch (IOException ignored) {
+            // Closed either way.
         }
     }
 
@@ -100,6 +146,8 @@ public final class ControlServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         server.close();
+        sessions.shutdown();
+        closing.shutdown();
         Files.deleteIfExists(socket);
     }
 }

@@ -17,6 +17,7 @@ import java.nio.channels.SocketChannel;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One local client's connection: an ssi-run submitting a job and waiting for it (its signals
@@ -85,25 +86,30 @@ final class ControlSession implements Runnable {
 
     /**
      * An ssi-run's job: its output from byte {@code from} on (0 for a job just submitted, more for
-     * an ssi-run attaching again after its home ssid restarted), then its exit status.
+     * an ssi-run attaching again after its home ssid restarted), then its exit status. This thread
+     * listens to the client until the job ends (its end stops the listening) or the client goes,
+     * then waits for the end if need be and reports it.
      */
     private void serve(JobId job, long from, DataInputStream in, DataOutputStream out) throws IOException {
         OutputFrames frames = new OutputFrames(out);
         ControlFrame.of(Type.STARTED, new Payload().string(job.value())).writeTo(out);
         node.home().attach(job, user, frames, from);
-        Thread client = new Thread(() -> listen(job, frames, in), "client-" + job);
-        client.setDaemon(true);
-        client.start();
-        ExitStatus status = node.home().exitOf(job).join();
+        CompletableFuture<ExitStatus> exit = node.home().exitOf(job);
+        exit.whenComplete((status, failure) -> stopListening());
+        listen(job, in);
+        if (!exit.isDone()) {
+            // A client that vanishes is a hang-up, as for a terminal.
+            node.home().detach(job, frames);
+            signalQuietly(job, SIGHUP);
+        }
+        ExitStatus status = exit.join();
         ControlFrame.of(Type.EXIT, new Payload().u32(status.code()).u32(status.signal())).writeTo(out);
         node.home().done(job);
+        node.home().detach(job, frames);
     }
 
-    /**
-     * SIGNAL frames go to the job, RECEIVED ones tell home what output it may let go of; a client
-     * that vanishes is a hang-up, as for a terminal.
-     */
-    private void listen(JobId job, OutputFrames frames, DataInputStream in) {
+    /** SIGNAL frames go to the job, RECEIVED ones tell home what output it may let go of. */
+    private void listen(JobId job, DataInputStream in) {
         try {
             for (ControlFrame f; (f = ControlFrame.read(in)) != null; ) {
                 if (f.type() == Type.SIGNAL) {
@@ -113,10 +119,17 @@ final class ControlSession implements Runnable {
                 }
             }
         } catch (IOException e) {
-            // As at end-of-file: the client is gone.
+            // As at end-of-file: the client is gone, or the job ended and stopped the listening.
         }
-        node.home().detach(job, frames);
-        signalQuietly(job, SIGHUP);
+    }
+
+    /** Ends the read {@link #listen} is blocked in (it then reads end-of-file); the client may still be written to. */
+    private void stopListening() {
+        try {
+            channel.shutdownInput();
+        } catch (IOException ignored) {
+            // The client is gone already: listening has stopped by itself.
+        }
     }
 
     private void signalQuietly(JobId job, int signal) {

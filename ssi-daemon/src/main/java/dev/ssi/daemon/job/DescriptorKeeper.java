@@ -5,6 +5,7 @@ import dev.ssi.checkpoint.os.Descriptors;
 import dev.ssi.checkpoint.os.OsException;
 import dev.ssi.checkpoint.os.Processes;
 import dev.ssi.checkpoint.os.Spawn;
+import dev.ssi.daemon.concurrent.PollLoop;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ public final class DescriptorKeeper implements AutoCloseable {
             Files.deleteIfExists(socketPath);
         }
         int pid = spawnDetached(binary, socketPath);
-        reapWhenItEnds(pid);
+        PollLoop.shared().reap(pid);
         long deadline = System.nanoTime() + START_NANOS;
         while (true) {
             try {
@@ -130,18 +131,6 @@ public final class DescriptorKeeper implements AutoCloseable {
         for (int fd : descriptors) {
             Descriptors.closeQuietly(fd);
         }
-    }
-
-    private static void reapWhenItEnds(int pid) {
-        Thread reaper = new Thread(() -> {
-            try {
-                Processes.waitFor(pid);
-            } catch (OsException ignored) {
-                // Not ours to reap any more.
-            }
-        }, "keeper-reaper");
-        reaper.setDaemon(true);
-        reaper.start();
     }
 
     private static void sleep() throws IOException {

@@ -2,17 +2,23 @@ package dev.ssi.daemon.job;
 
 import dev.ssi.checkpoint.os.ExitStatus;
 import dev.ssi.checkpoint.os.OsException;
+import dev.ssi.daemon.concurrent.PollLoop;
+import dev.ssi.daemon.concurrent.Threads;
 import dev.ssi.transport.NodeId;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 /**
  * A job running on this node, in its {@code epoch}-th place: its tree, the pump taking its
- * output home through the outbox, and a watcher that reports its end home — unless it left for
- * another node.
+ * output home through the outbox, and its end reported home once the shared {@link PollLoop}
+ * has it and the pump has all its output — unless it left for another node.
  */
 public final class HostedJob {
+    /** Where jobs' ends are journaled and sent home: never on the poll loop's own thread. */
+    private static final System.Logger LOG = System.getLogger(HostedJob.class.getName());
+    private static final Executor ENDINGS = Threads.bounded("ssi-job-end", 2);
+
     private final JobId id;
     private final NodeId home;
     private final int epoch;
@@ -48,27 +54,27 @@ public final class HostedJob {
     public static HostedJob host(JobId id, NodeId home, int epoch, List<String> argv, RunningJob running,
             Outbox outbox, Path spool, OutputCursor from, Ending ending) {
         HostedJob job = new HostedJob(id, home, epoch, argv, running, outbox, spool, from);
-        Thread watcher = new Thread(() -> job.watch(ending), "exit-" + id);
-        watcher.setDaemon(true);
-        watcher.start();
+        running.exit().handleAsync((status, failure) -> failure == null ? status : ExitStatus.exited(255), ENDINGS)
+                .thenAccept(status -> job.ended(status, ending)).exceptionally(failure -> {
+                    LOG.log(System.Logger.Level.ERROR, "the end of " + id + " was not dealt with", failure);
+                    return null;
+                });
         return job;
     }
 
-    private void watch(Ending ending) {
-        ExitStatus status;
-        try {
-            status = running.awaitExit();
-        } catch (IOException e) {
-            status = ExitStatus.exited(255);
-        }
+    private void ended(ExitStatus status, Ending ending) {
         if (leaving) {
             return;
         }
         ending.statusKnown(this, status);
-        pump.drained().join();
-        over = true;
-        ending.over(this);
-        outbox.exited(id, epoch, status);
+        pump.drained().thenRunAsync(() -> {
+            over = true;
+            ending.over(this);
+            outbox.exited(id, epoch, status);
+        }, ENDINGS).exceptionally(failure -> {
+            LOG.log(System.Logger.Level.ERROR, "the end of " + id + " was not sent home", failure);
+            return null;
+        });
     }
 
     /** Whether the job has ended here and all its output was read. */

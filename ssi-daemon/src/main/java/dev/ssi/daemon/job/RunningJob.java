@@ -10,12 +10,13 @@ import dev.ssi.checkpoint.os.OsException;
 import dev.ssi.checkpoint.os.Pipe;
 import dev.ssi.checkpoint.os.Processes;
 import dev.ssi.checkpoint.os.Spawn;
+import dev.ssi.daemon.concurrent.PollLoop;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -74,7 +75,7 @@ public final class RunningJob {
         // Until stdin is forwarded from ssi-run, jobs read end-of-file, as from /dev/null.
         String stdinKey = Descriptors.describe(ProcessHandle.current().pid(), in.writeFd());
         in.close();
-        reapWhenItEnds(launcher);
+        PollLoop.shared().reap(launcher);
         try {
             return new RunningJob(initOf(launcher), out, status, stdinKey);
         } catch (IOException e) {
@@ -104,7 +105,7 @@ public final class RunningJob {
         in.close();
         out.closeWriteEnd();
         status.closeWriteEnd();
-        reapWhenItEnds(tree.pid());
+        PollLoop.shared().reap(tree.pid());
         return new RunningJob(tree.pid(), out, status, stdinKey);
     }
 
@@ -114,19 +115,6 @@ public final class RunningJob {
      */
     public static RunningJob adopt(int root, int output, int status, String stdinKey) throws IOException {
         return new RunningJob(root, Pipe.ofReadEnd(output), Pipe.ofReadEnd(status), stdinKey);
-    }
-
-    /** Reaps a child of ours once it ends, so it leaves no zombie; its status comes through the status pipe. */
-    private static void reapWhenItEnds(int pid) {
-        Thread reaper = new Thread(() -> {
-            try {
-                Processes.waitFor(pid);
-            } catch (OsException ignored) {
-                // Not our child any more.
-            }
-        }, "reap-" + pid);
-        reaper.setDaemon(true);
-        reaper.start();
     }
 
     /** The launcher's pid 1, or 0 when the launcher has already ended (so has the job). */
@@ -189,15 +177,16 @@ public final class RunningJob {
     }
 
     /**
-     * Blocks until the job ends and returns how: what pid 1 wrote to the status pipe, or death
-     * by SIGKILL when it closed the pipe without a word (only SIGKILL can kill it unawares).
+     * Completes once the job ends, with how: what pid 1 wrote to the status pipe, or death by
+     * SIGKILL when it closed the pipe without a word (only SIGKILL can kill it unawares). The
+     * status pipe is read by the shared {@link PollLoop}; ask once.
      */
-    public ExitStatus awaitExit() throws IOException {
-        String report;
-        try (InputStream in = status.inputStream()) {
-            report = new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip();
-        }
-        String[] kindAndNumber = report.split(" ");
+    public CompletableFuture<ExitStatus> exit() {
+        return PollLoop.shared().readToEnd(status).thenApply(RunningJob::parseStatus);
+    }
+
+    static ExitStatus parseStatus(String report) {
+        String[] kindAndNumber = report.strip().split(" ");
         if (kindAndNumber.length == 2 && kindAndNumber[1].matches("[0-9]{1,3}")) {
             int number = Integer.parseInt(kindAndNumber[1]);
             if (kindAndNumber[0].equals("exit")) {

@@ -1,5 +1,6 @@
 package dev.ssi.daemon.node;
 
+import dev.ssi.daemon.concurrent.Threads;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -13,11 +14,7 @@ final class NodeTimer extends ScheduledThreadPoolExecutor {
     private static final System.Logger LOG = System.getLogger(NodeTimer.class.getName());
 
     NodeTimer() {
-        super(1, r -> {
-            Thread t = new Thread(r, "ssi-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        super(1, Threads.named("ssi-timer"));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.ssi.daemon.peer;
 
+import dev.ssi.daemon.concurrent.Threads;
 import dev.ssi.transport.RefusedException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -7,7 +8,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -23,13 +23,8 @@ public final class CallWorkers implements Executor, AutoCloseable {
 
     public CallWorkers(String name, int threads, int queued) {
         this.name = name;
-        AtomicLong n = new AtomicLong();
         this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queued),
-                r -> {
-                    Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                }, new ThreadPoolExecutor.AbortPolicy());
+                Threads.named(name), new ThreadPoolExecutor.AbortPolicy());
     }
 
     /** Runs {@code answer} on these threads; refused with a reason when they are all busy and the queue full. */

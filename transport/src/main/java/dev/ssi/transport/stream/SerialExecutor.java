@@ -4,8 +4,13 @@ import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.Executor;
 
-/** Runs tasks one at a time, in submission order, on a shared executor. */
+/**
+ * Runs tasks one at a time, in submission order, on a shared executor. A task that throws is
+ * logged and the ones behind it still run: one failure must not wedge the queue for good.
+ */
 final class SerialExecutor implements Executor {
+    private static final System.Logger LOG = System.getLogger(SerialExecutor.class.getName());
+
     private final Executor pool;
     private final Queue<Runnable> tasks = new ArrayDeque<>();
     private boolean running;
@@ -36,7 +41,11 @@ final class SerialExecutor implements Executor {
                     return;
                 }
             }
-            task.run();
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.ERROR, "a serial task failed; the queue goes on", e);
+            }
         }
     }
 }

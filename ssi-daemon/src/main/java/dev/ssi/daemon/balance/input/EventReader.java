@@ -1,5 +1,6 @@
 package dev.ssi.daemon.balance.input;
 
+import dev.ssi.daemon.concurrent.Threads;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -29,8 +30,7 @@ final class EventReader implements InputSource {
         this.device = device;
         this.channel = channel;
         this.clock = clock;
-        this.thread = new Thread(this::read, "ssi-input " + device.getFileName());
-        thread.setDaemon(true);
+        this.thread = Threads.named("ssi-input " + device.getFileName()).newThread(this::read);
     }
 
     /** Opens {@code device} and starts reading it; an error if it cannot be opened (no such device, no right to). */

@@ -34,7 +34,7 @@ final class CgroupScope implements Scope {
         int runnable = 0;
         for (int pid : members()) {
             if (!table.within(pid, ssid)) {
-                runnable += Threads.of(pid).runnable();
+                runnable += ThreadDemand.of(pid).runnable();
             }
         }
         return runnable;

@@ -65,11 +65,11 @@ public final class JobMeter {
 
     private Measured measure(JobHere job, List<ProcStat> tree, long nowNanos, long nowMillis) {
         long cpuTicks = 0;
-        Threads threads = Threads.NONE;
+        ThreadDemand threads = ThreadDemand.NONE;
         long memory = 0;
         for (ProcStat process : tree) {
             cpuTicks += process.cpuTicks();
-            threads = threads.plus(Threads.of(process.pid()));
+            threads = threads.plus(ThreadDemand.of(process.pid()));
             memory += residentBytes(process.pid());
         }
         Sample before = previous.put(job.job(), new Sample(threads.wantedNanos(), nowNanos));

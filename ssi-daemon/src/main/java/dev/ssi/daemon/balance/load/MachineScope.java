@@ -15,7 +15,7 @@ final class MachineScope implements Scope {
     public int ownerRunnable(ProcessTable table, int ssid) {
         int ssis = 0;
         for (ProcStat process : table.tree(ssid)) {
-            ssis += Threads.of(process.pid()).runnable();
+            ssis += ThreadDemand.of(process.pid()).runnable();
         }
         return Math.max(0, runningOnMachine() - ssis);
     }

@@ -9,7 +9,7 @@ public interface Scope {
     double cpus();
 
     /**
-     * Threads in the scope that are runnable now and are not ssi's: not ssid's own, nor of any
+     * ThreadDemand in the scope that are runnable now and are not ssi's: not ssid's own, nor of any
      * process that descends from it (its jobs, its CRIU runs). They are the owner's load.
      */
     int ownerRunnable(ProcessTable table, int ssid);

@@ -14,11 +14,11 @@ import java.nio.file.Path;
  * @param runnable     threads in state R
  * @param wantedNanos  run time plus run-queue wait of every thread, since each started
  */
-public record Threads(int runnable, long wantedNanos) {
-    public static final Threads NONE = new Threads(0, 0);
+public record ThreadDemand(int runnable, long wantedNanos) {
+    public static final ThreadDemand NONE = new ThreadDemand(0, 0);
 
     /** The threads of {@code pid}; none when it has gone. */
-    public static Threads of(int pid) {
+    public static ThreadDemand of(int pid) {
         int runnable = 0;
         long wanted = 0;
         Path tasks = ProcessTable.PROC.resolve(Integer.toString(pid)).resolve("task");
@@ -32,11 +32,11 @@ public record Threads(int runnable, long wantedNanos) {
         } catch (IOException e) {
             return NONE;
         }
-        return new Threads(runnable, wanted);
+        return new ThreadDemand(runnable, wanted);
     }
 
-    public Threads plus(Threads other) {
-        return new Threads(runnable + other.runnable, wantedNanos + other.wantedNanos);
+    public ThreadDemand plus(ThreadDemand other) {
+        return new ThreadDemand(runnable + other.runnable, wantedNanos + other.wantedNanos);
     }
 
     /** {@code schedstat} is "run-nanos wait-nanos timeslices"; a thread that has gone wanted nothing more. */
