@@ -3,7 +3,6 @@ package dev.ssi.system;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ssi.checkpoint.Criu;
 import dev.ssi.cli.ControlClient;
-import dev.ssi.daemon.journal.Directories;
 import dev.ssi.daemon.balance.LinkRate;
 import dev.ssi.daemon.control.ControlFrame.Payload;
 import dev.ssi.daemon.control.ControlFrame.Type;
@@ -11,8 +10,6 @@ import dev.ssi.pool.LocalPool;
 import dev.ssi.pool.PoolDaemons;
 import dev.ssi.pool.PoolNode;
 import dev.ssi.pool.PoolSpec;
-import dev.ssi.daemon.journal.Directories;
-import dev.ssi.daemon.balance.LinkRate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,8 +48,7 @@ import picocli.CommandLine.Spec;
         description = "Time from ssi drain on a host to its last guest gone, next to plain criu dump + restore "
                 + "of the same jobs on tmpfs.")
 public final class EvacuationBenchmark implements Callable<Integer> {
-    private static final Path SCRATCH = Path.of("/dev/shm");
-    private static final LinkRate LAN = LinkRate.parse("1gbit");
+    private static final LinkRate LAN = BenchScratch.LAN;
     private static final int HOSTS = 3;
     private static final String RECLAIMED = "h1";
     private static final long POLL_MILLIS = 50;
@@ -103,23 +99,20 @@ public final class EvacuationBenchmark implements Callable<Integer> {
                     + " (each 1..64)");
         }
         criu = Criu.locate();
-        scratch = Files.createTempDirectory(SCRATCH, "ssi-bench-evacuation-");
-        Path poolDir = this.poolDir != null ? this.poolDir : scratch.resolve("pool");
-        Thread downOnInterrupt = new Thread(() -> {
-            running.forEach(Process::destroyForcibly);
-            LocalPool.down(poolDir);
-        }, "pool-down");
-        Runtime.getRuntime().addShutdownHook(downOnInterrupt);
-        String loadBefore = loadAverage();
+        String loadBefore;
         List<Row> rows = new ArrayList<>();
-        try {
+        try (BenchScratch bench = BenchScratch.make("ssi-bench-evacuation-")) {
+            scratch = bench.dir();
+            Path poolDir = this.poolDir != null ? this.poolDir : scratch.resolve("pool");
+            bench.onInterrupt(() -> {
+                running.forEach(Process::destroyForcibly);
+                LocalPool.down(poolDir);
+            });
+            loadBefore = loadAverage();
             rows.addAll(cases(poolDir, Optional.empty(), "raw veth"));
             if (!rawOnly) {
                 rows.addAll(cases(poolDir, Optional.of(LAN), LAN + " (tc tbf)"));
             }
-        } finally {
-            Directories.deleteTree(scratch);
-            Runtime.getRuntime().removeShutdownHook(downOnInterrupt);
         }
         printTable(rows, loadBefore, loadAverage());
         return 0;
@@ -158,10 +151,10 @@ public final class EvacuationBenchmark implements Callable<Integer> {
                                 + "baseline %.3f s, to %s%n", linkName, jobs, measured.evacuationSeconds(),
                         measured.baseline().total(), measured.wentTo());
             }
-            rows.add(new Row(linkName, jobs, median(evacuations),
-                    median(baselines.stream().map(CriuRoundTrip.Seconds::dump).toList()),
-                    median(baselines.stream().map(CriuRoundTrip.Seconds::restore).toList()),
-                    median(baselines.stream().map(CriuRoundTrip.Seconds::total).toList()), wentTo));
+            rows.add(new Row(linkName, jobs, BenchScratch.median(evacuations),
+                    BenchScratch.median(baselines.stream().map(CriuRoundTrip.Seconds::dump).toList()),
+                    BenchScratch.median(baselines.stream().map(CriuRoundTrip.Seconds::restore).toList()),
+                    BenchScratch.median(baselines.stream().map(CriuRoundTrip.Seconds::total).toList()), wentTo));
         }
     }
 
@@ -373,9 +366,5 @@ public final class EvacuationBenchmark implements Callable<Integer> {
     private static String loadAverage() throws IOException {
         String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
         return fields[0] + " " + fields[1] + " " + fields[2];
-    }
-
-    private static double median(List<Double> values) {
-        return values.stream().sorted().toList().get(values.size() / 2);
     }
 }

@@ -2,14 +2,11 @@ package dev.ssi.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ssi.checkpoint.Criu;
-import dev.ssi.daemon.journal.Directories;
 import dev.ssi.daemon.balance.LinkRate;
 import dev.ssi.daemon.control.ControlFrame.Payload;
 import dev.ssi.daemon.control.ControlFrame.Type;
 import dev.ssi.pool.LocalPool;
 import dev.ssi.pool.PoolSpec;
-import dev.ssi.daemon.journal.Directories;
-import dev.ssi.daemon.balance.LinkRate;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
@@ -41,8 +38,7 @@ import picocli.CommandLine.Spec;
         description = "ssi-run's launch overhead, and migrations between two hosts of a local pool next to "
                 + "plain criu dump + restore on tmpfs.")
 public final class MigrationBenchmark implements Callable<Integer> {
-    private static final Path SCRATCH = Path.of("/dev/shm");
-    private static final LinkRate LAN = LinkRate.parse("1gbit");
+    private static final LinkRate LAN = BenchScratch.LAN;
     private static final int HOSTS = 3;
 
     @Option(names = "--runs", paramLabel = "N", description = "Runs of each measurement; medians are shown "
@@ -79,11 +75,10 @@ public final class MigrationBenchmark implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "Invalid value for MIB: " + sizes + " (each at least 1)");
         }
         criu = Criu.locate();
-        scratch = Files.createTempDirectory(SCRATCH, "ssi-bench-migration-");
-        Path poolDir = scratch.resolve("pool");
-        Thread downOnInterrupt = new Thread(() -> LocalPool.down(poolDir), "pool-down");
-        Runtime.getRuntime().addShutdownHook(downOnInterrupt);
-        try {
+        try (BenchScratch bench = BenchScratch.make("ssi-bench-migration-")) {
+            scratch = bench.dir();
+            Path poolDir = scratch.resolve("pool");
+            bench.onInterrupt(() -> LocalPool.down(poolDir));
             printMachine();
             try (SystemPool pool = SystemPool.up(poolDir, new PoolSpec(HOSTS, cpusPerHost, Optional.empty()))) {
                 launchOverhead(pool);
@@ -94,9 +89,6 @@ public final class MigrationBenchmark implements Callable<Integer> {
                     migrations(pool, "links shaped to " + LAN + " (tc tbf)");
                 }
             }
-        } finally {
-            Directories.deleteTree(scratch);
-            Runtime.getRuntime().removeShutdownHook(downOnInterrupt);
         }
         return 0;
     }
@@ -128,8 +120,8 @@ public final class MigrationBenchmark implements Callable<Integer> {
                     direct.add(wallSeconds(command));
                 }
             }
-            double plain = median(direct);
-            double ssi = median(through);
+            double plain = BenchScratch.median(direct);
+            double ssi = BenchScratch.median(through);
             System.out.printf(Locale.ROOT, "| `%s` | %.1f ms | %.1f ms | %.1f ms |%n", String.join(" ", command),
                     plain * 1e3, ssi * 1e3, (ssi - plain) * 1e3);
         }
@@ -177,10 +169,10 @@ public final class MigrationBenchmark implements Callable<Integer> {
                     baselines.add(baseline.total());
                 }
             }
-            double total = median(totals);
-            double base = median(baselines);
+            double total = BenchScratch.median(totals);
+            double base = BenchScratch.median(baselines);
             System.out.printf(Locale.ROOT, "| %d MiB | %.1f MB | %.3f s | %.3f s | %.3f s | %.3f s | %.3f s | %.2f |%n",
-                    mib, imageBytes / 1e6, total, median(frozen), median(dumps), median(restores), base, total / base);
+                    mib, imageBytes / 1e6, total, BenchScratch.median(frozen), BenchScratch.median(dumps), BenchScratch.median(restores), base, total / base);
         }
         System.out.println();
     }
@@ -228,10 +220,6 @@ public final class MigrationBenchmark implements Callable<Integer> {
                 run.destroyForcibly();
             }
         }
-    }
-
-    private static double median(List<Double> values) {
-        return values.stream().sorted().toList().get(values.size() / 2);
     }
 
     private static String format(double cores) {

@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ssi.checkpoint.os.ExitStatus;
-import dev.ssi.daemon.LoopbackNodes;
 import dev.ssi.daemon.node.Node;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.job.JobSpec;
 import dev.ssi.daemon.migration.MigrationException;
-import dev.ssi.daemon.node.Node;
 import dev.ssi.transport.NodeId;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
@@ -19,13 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Jobs moved between real nodes (mutual TLS on loopback, real CRIU): output arrives home
@@ -33,40 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
  * running where it was.
  */
 @Timeout(120)
-class MigrationTest {
-    private static final String COUNTER = "i=0; while [ $i -lt %d ]; do i=$((i+1)); echo $i; sleep 0.004; done";
-
-    @TempDir
-    Path state;
-
-    private LoopbackNodes pool;
-    private Node home;
-    private Node h1;
+class MigrationTest extends LoopbackPoolTest {
     private Node h2;
 
     @BeforeEach
-    void startPool() throws Exception {
-        pool = new LoopbackNodes(state);
-        home = pool.start("ws", 4);
-        h1 = pool.start("h1", 4);
+    void startH2() throws Exception {
         h2 = pool.start("h2", 4);
-    }
-
-    @AfterEach
-    void stopPool() throws Exception {
-        pool.close();
-    }
-
-    private static String numbers(int upTo) {
-        return IntStream.rangeClosed(1, upTo).mapToObj(i -> i + "\n").collect(Collectors.joining());
-    }
-
-    private static void awaitLines(ByteArrayOutputStream out, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (out.toString(StandardCharsets.UTF_8).lines().count() < n) {
-            assertTrue(System.nanoTime() < deadline, "output stalled");
-            Thread.sleep(5);
-        }
     }
 
     private JobId submit(String script, ByteArrayOutputStream out) throws Exception {
@@ -96,22 +62,22 @@ class MigrationTest {
 
     @Test
     void exitCodeComesHomeFromAwayAfterAllOutput() throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        JobId job = submit(COUNTER.formatted(200) + "; exit 3", out);
-        awaitLines(out, 20);
-        home.host().migrate(job, h1.id());
-        assertEquals(ExitStatus.exited(3), home.home().exitOf(job).get(60, TimeUnit.SECONDS));
-        assertEquals(numbers(200), out.toString(StandardCharsets.UTF_8));
+        assertEndComesHomeFrom(h1, 200, "; exit 3", ExitStatus.exited(3));
     }
 
     @Test
     void deathBySignalComesHomeFromAway() throws Exception {
+        assertEndComesHomeFrom(h2, 150, "; kill -TERM $$", ExitStatus.killedBy(15));
+    }
+
+    /** A job counting to {@code count}, then {@code ending}, moved to {@code away} mid-run: {@code end} comes home after all its output. */
+    private void assertEndComesHomeFrom(Node away, int count, String ending, ExitStatus end) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        JobId job = submit(COUNTER.formatted(150) + "; kill -TERM $$", out);
+        JobId job = submit(COUNTER.formatted(count) + ending, out);
         awaitLines(out, 20);
-        home.host().migrate(job, h2.id());
-        assertEquals(ExitStatus.killedBy(15), home.home().exitOf(job).get(60, TimeUnit.SECONDS));
-        assertEquals(numbers(150), out.toString(StandardCharsets.UTF_8));
+        home.host().migrate(job, away.id());
+        assertEquals(end, home.home().exitOf(job).get(60, TimeUnit.SECONDS));
+        assertEquals(numbers(count), out.toString(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -6,49 +6,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ssi.checkpoint.os.ExitStatus;
-import dev.ssi.daemon.LoopbackNodes;
-import dev.ssi.daemon.node.Node;
-import dev.ssi.daemon.control.ControlServer;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.job.JobSpec;
 import dev.ssi.system.SsiInThisJvm.Run;
-import dev.ssi.daemon.node.Node;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The ssi admin command against a real ssid control socket: ps, nodes, migrate, home, freeze, thaw, kill. */
 @Timeout(120)
-class SsiCommandTest {
-
-    @TempDir
-    Path state;
-
-    private LoopbackNodes pool;
-    private Node home;
-    private Node h1;
+class SsiCommandTest extends LoopbackPoolTest {
     private Path socket;
 
     @BeforeEach
-    void startNodes() throws Exception {
-        pool = new LoopbackNodes(state);
-        home = pool.start("ws", 4);
-        h1 = pool.start("h1", 4);
-        socket = state.resolve("ssid.sock");
-        pool.closing(ControlServer.start(socket, home));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        pool.close();
+    void serveControlSocket() throws Exception {
+        socket = serveControl();
     }
 
     /** ssi against the workstation's control socket, unless the test names another (or a bad flag). */

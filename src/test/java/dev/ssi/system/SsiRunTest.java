@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ssi.daemon.LoopbackNodes;
-import dev.ssi.daemon.node.Node;
-import dev.ssi.daemon.control.ControlServer;
 import dev.ssi.daemon.job.JobId;
-import dev.ssi.daemon.node.Node;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -15,40 +12,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The real ssi-run client against a real ssid control socket, its job migrated mid-run. */
 @Timeout(120)
-class SsiRunTest {
+class SsiRunTest extends LoopbackPoolTest {
     private static final Path BIN = LoopbackNodes.BIN;
-    private static final String COUNTER = "i=0; while [ $i -lt %d ]; do i=$((i+1)); echo $i; sleep 0.004; done";
 
-    @TempDir
-    Path state;
-
-    private LoopbackNodes pool;
-    private Node home;
-    private Node h1;
     private Path socket;
 
     @BeforeEach
-    void startNodes() throws Exception {
-        pool = new LoopbackNodes(state);
-        home = pool.start("ws", 4);
-        h1 = pool.start("h1", 4);
-        socket = state.resolve("ssid.sock");
-        pool.closing(ControlServer.start(socket, home));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        pool.close();
+    void serveControlSocket() throws Exception {
+        socket = serveControl();
     }
 
     private Process ssiRun(String... command) throws Exception {
@@ -66,10 +43,6 @@ class SsiRunTest {
                 BIN.resolve("ssi-run").toString(), "--socket", socket.toString()));
         argv.addAll(List.of(command));
         return new ProcessBuilder(argv).start();
-    }
-
-    private static String numbers(int upTo) {
-        return IntStream.rangeClosed(1, upTo).mapToObj(i -> i + "\n").collect(Collectors.joining());
     }
 
     @Test

@@ -10,37 +10,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** A whole round of {@code ssi guest} with real QEMU: start on host a, wait on b, migrate a to b, status, stop. */
 @Timeout(300)
-class GuestCommandSystemTest {
-    private static final Path TEST_GUEST = Path.of(System.getProperty("ssi.testGuest", "target/test-guest"));
-
-    @TempDir
-    Path dir;
-
-    private HypervisorHosts hosts;
-
-    @BeforeEach
-    void makeHosts() {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "hypervisor hosts are network namespaces: root only");
-        hosts = new HypervisorHosts(dir);
-    }
-
-    @AfterEach
-    void removeHosts() {
-        if (hosts != null) {
-            hosts.close();
-        }
-    }
-
+class GuestCommandSystemTest extends HypervisorHostsTest {
     private record Result(int exit, String out, String err) {}
 
     private Result ssi(String... args) {

@@ -12,12 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The test guest (a Debian kernel and a busybox counter) under real QEMU (TCG) on two hypervisor
@@ -25,29 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
  * and keeps counting with no gap and no repeat, and failures leave it running where it was.
  */
 @Timeout(300)
-class GuestMigrationTest {
-    private static final Path TEST_GUEST = Path.of(System.getProperty("ssi.testGuest", "target/test-guest"));
+class GuestMigrationTest extends HypervisorHostsTest {
     private static final Duration BOOT = Duration.ofSeconds(90);
     /** Ordinary priority: the guest must boot in reasonable time on a busy build machine. */
     private static final GuestCpu PLAIN = new GuestCpu(0, 100, 0);
-
-    @TempDir
-    Path dir;
-
-    private HypervisorHosts hosts;
-
-    @BeforeEach
-    void makeHosts() {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "hypervisor hosts are network namespaces: root only");
-        hosts = new HypervisorHosts(dir);
-    }
-
-    @AfterEach
-    void removeHosts() {
-        if (hosts != null) {
-            hosts.close();
-        }
-    }
 
     private static GuestSpec testGuest(String name) {
         return new GuestSpec(name, TEST_GUEST.resolve("vmlinuz"), TEST_GUEST.resolve("initrd.img"),

@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,12 +29,9 @@ class MembershipTest {
     @TempDir
     Path state;
 
+    /** Made by each test, with the nodes it needs; closed after it. */
+    @AutoClose
     private LoopbackNodes pool;
-
-    @AfterEach
-    void stop() throws Exception {
-        pool.close();
-    }
 
     @Test
     void aNewNodeIsLearnedFromGossipThenSuspectedAndForgottenWhenItFallsSilent() throws Exception {

@@ -19,27 +19,9 @@ final class LeastLoadedPlacement implements Strategy {
     }
 
     @Override
-    public boolean usesGossip() {
-        return true;
-    }
-
-    @Override
-    public boolean evacuatesOnReclaim() {
-        return false;
-    }
-
-    @Override
     public SimNode placeAtStart(ClusterSimulation sim, SimNode home, SimJob job) {
         return placement.choose(job.info(), sim.state(home), sim.view(home), sim.random())
                 .map(sim::node)
                 .orElse(home);
-    }
-
-    @Override
-    public void balance(ClusterSimulation sim) {
-    }
-
-    @Override
-    public void reclaimed(ClusterSimulation sim, SimNode node) {
     }
 }

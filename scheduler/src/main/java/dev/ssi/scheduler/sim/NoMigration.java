@@ -13,20 +13,7 @@ final class NoMigration implements Strategy {
     }
 
     @Override
-    public boolean evacuatesOnReclaim() {
-        return false;
-    }
-
-    @Override
     public SimNode placeAtStart(ClusterSimulation sim, SimNode home, SimJob job) {
         return home;
-    }
-
-    @Override
-    public void balance(ClusterSimulation sim) {
-    }
-
-    @Override
-    public void reclaimed(ClusterSimulation sim, SimNode node) {
     }
 }

@@ -14,16 +14,6 @@ final class RandomPlacement implements Strategy {
     }
 
     @Override
-    public boolean usesGossip() {
-        return true;
-    }
-
-    @Override
-    public boolean evacuatesOnReclaim() {
-        return false;
-    }
-
-    @Override
     public SimNode placeAtStart(ClusterSimulation sim, SimNode home, SimJob job) {
         JobInfo info = job.info();
         List<SimNode> choices = new ArrayList<>();
@@ -34,13 +24,5 @@ final class RandomPlacement implements Strategy {
             }
         }
         return choices.get(sim.random().nextInt(choices.size()));
-    }
-
-    @Override
-    public void balance(ClusterSimulation sim) {
-    }
-
-    @Override
-    public void reclaimed(ClusterSimulation sim, SimNode node) {
     }
 }

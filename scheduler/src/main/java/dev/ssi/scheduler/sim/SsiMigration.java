@@ -5,7 +5,6 @@ import dev.ssi.scheduler.Decision;
 import dev.ssi.scheduler.EvacuationStep;
 import dev.ssi.scheduler.Evacuator;
 import dev.ssi.scheduler.NodeState;
-import dev.ssi.scheduler.StartPlacement;
 import java.util.List;
 
 /**
@@ -14,12 +13,12 @@ import java.util.List;
  * owner comes back (what cannot leave is frozen, and thawed when the owner leaves again).
  */
 final class SsiMigration implements Strategy {
-    private final StartPlacement placement;
+    private final LeastLoadedPlacement start;
     private final Balancer balancer;
     private final Evacuator evacuator;
 
     SsiMigration(SimConfig config) {
-        this.placement = new StartPlacement(config.policy());
+        this.start = new LeastLoadedPlacement(config);
         this.balancer = new Balancer(config.policy());
         this.evacuator = new Evacuator(config.policy());
     }
@@ -30,20 +29,13 @@ final class SsiMigration implements Strategy {
     }
 
     @Override
-    public boolean usesGossip() {
-        return true;
-    }
-
-    @Override
     public boolean evacuatesOnReclaim() {
         return true;
     }
 
     @Override
     public SimNode placeAtStart(ClusterSimulation sim, SimNode home, SimJob job) {
-        return placement.choose(job.info(), sim.state(home), sim.view(home), sim.random())
-                .map(sim::node)
-                .orElse(home);
+        return start.placeAtStart(sim, home, job);
     }
 
     @Override

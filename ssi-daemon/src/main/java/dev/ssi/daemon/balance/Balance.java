@@ -23,9 +23,6 @@ import dev.ssi.scheduler.JobInfo;
 import dev.ssi.scheduler.NodeName;
 import dev.ssi.scheduler.NodeState;
 import dev.ssi.scheduler.ReclaimRules;
-import dev.ssi.scheduler.gossip.GossipEntry;
-import dev.ssi.scheduler.gossip.GossipSend;
-import dev.ssi.scheduler.gossip.GossipWindow;
 import dev.ssi.transport.MessageType;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -48,8 +45,13 @@ import java.util.stream.Collectors;
  * still here at the deadline, goes to its home to be kept frozen there. As a home, it thaws its
  * frozen jobs once a node (itself first) takes them.
  *
- * <p>One scheduled thread owns the gossip window, the address book and the meters; messages from
+ * <p>The gossip itself, and the addresses it teaches, are {@link PoolGossip}'s. One scheduled
+ * thread owns the gossip window, the address book and the meters; messages from
  * peers are handed to it, and sends never block it. Migrations run on the mover's thread.
+ *
+ * <p>A little over 300 lines on purpose: what is left is the round and the decisions it takes
+ * (thaw, evacuate, balance), which share the latest measurement, the mover's state and the one
+ * thread; they read best in the order a round takes them.
  */
 public final class Balance implements PoolControls, AutoCloseable {
     public static final MessageType<Gossip> GOSSIP = new MessageType<>("balance.gossip", PeerProtocol.codec(Gossip.parser()));
@@ -60,8 +62,7 @@ public final class Balance implements PoolControls, AutoCloseable {
     private final Node node;
     private final BalanceConfig config;
     private final NodeName self;
-    private final GossipWindow window;
-    private final AddressBook addresses = new AddressBook();
+    private final PoolGossip gossip;
     private final JobHistory history = new JobHistory();
     private final LoadMeter meter;
     private final Rebalancer rebalancer;
@@ -81,12 +82,7 @@ public final class Balance implements PoolControls, AutoCloseable {
         this.node = node;
         this.config = config;
         this.self = Ids.scheduler(node.id());
-        List<NodeName> seeds = peers.keySet().stream().map(NodeName::new).toList();
-        this.window = new GossipWindow(self, config.gossip(), seeds);
-        peers.forEach((name, address) -> addresses.configured(new NodeName(name), address));
-        // Listening on port 0 (tests) means the port the transport was given.
-        config.advertise().map(a -> a.getPort() != 0 ? a : new InetSocketAddress(a.getAddress(), node.address().getPort()))
-                .ifPresent(address -> addresses.configured(self, address));
+        this.gossip = new PoolGossip(node, self, config, peers);
         double speed = config.cpuSpeed().orElseGet(CpuSpeed::calibrate);
         ReclaimRules r = ReclaimRules.defaults();
         ReclaimRules rules = new ReclaimRules(config.reclaim().ownerLoadThreshold(), r.inputIdleMillis(),
@@ -109,7 +105,7 @@ public final class Balance implements PoolControls, AutoCloseable {
      */
     public static Balance start(Node node, BalanceConfig config, Map<String, InetSocketAddress> peers) {
         Balance balance = new Balance(node, config, peers);
-        node.onMessage(GOSSIP, (from, gossip) -> balance.thread.execute(() -> balance.received(from, gossip)));
+        node.onMessage(GOSSIP, (from, gossip) -> balance.thread.execute(() -> balance.gossip.received(from, gossip)));
         node.onMessage(HISTORY, (from, h) -> {
             balance.history.arrived(new JobId(h.getJob()), h.getWorkSeconds(), System.nanoTime());
             if (h.getImageBytes() >= 0 && Double.isFinite(h.getFrozenSeconds())) {
@@ -135,8 +131,8 @@ public final class Balance implements PoolControls, AutoCloseable {
     @Override
     public List<Map<String, Object>> nodes() {
         try {
-            return thread.submit(() -> NodesReport.rows(node, latest, mode, reclaim.reasons(), measuredAtNanos, window,
-                    addresses, System.currentTimeMillis())).get(5, TimeUnit.SECONDS);
+            return thread.submit(() -> NodesReport.rows(node, latest, mode, reclaim.reasons(), measuredAtNanos, gossip.window(),
+                    gossip.addresses(), System.currentTimeMillis())).get(5, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot report the pool's load: " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -224,10 +220,7 @@ public final class Balance implements PoolControls, AutoCloseable {
             latest = state;
             measuredAtNanos = startedNanos;
             history.retain(node.host().hosted().stream().map(JobHere::job).collect(Collectors.toSet()), startedNanos);
-            window.updateSelf(state.vector(), now);
-            for (GossipSend send : window.tick(now, random)) {
-                send(send);
-            }
+            gossip.spread(state.vector(), now, random);
             if (!mover.busy() && !node.home().frozen().isEmpty()) {
                 thaw(state, now);
             }
@@ -252,14 +245,14 @@ public final class Balance implements PoolControls, AutoCloseable {
         }
         List<Rebalancer.Move> moves = new ArrayList<>();
         List<JobInfo> toFreeze = new ArrayList<>();
-        for (EvacuationStep step : evacuator.plan(state, window.view(now), costs.current(), random)) {
+        for (EvacuationStep step : evacuator.plan(state, gossip.window().view(now), costs.current(), random)) {
             JobInfo job = state.jobs().stream().filter(j -> j.id().equals(step.job())).findFirst().orElseThrow();
             if (node.host().pinnedBecause(Ids.daemon(job.id())).isPresent()) {
                 continue;
             }
             if (step instanceof EvacuationStep.Move m) {
                 moves.add(new Rebalancer.Move(job, m.destination(), "evacuation"));
-                window.noteDispatched(m.destination(), job);
+                gossip.window().noteDispatched(m.destination(), job);
             } else {
                 toFreeze.add(job);
             }
@@ -281,11 +274,11 @@ public final class Balance implements PoolControls, AutoCloseable {
             }
             JobInfo job = new JobInfo(Ids.scheduler(frozen.job()), userOf(frozen.job()), self, false,
                     history.carried(frozen.job()), 1.0, frozen.imageBytes(), frozen.epoch(), now);
-            var where = evacuator.thawAt(job, state.vector(), window.view(now), costs.current(), random);
+            var where = evacuator.thawAt(job, state.vector(), gossip.window().view(now), costs.current(), random);
             if (where.isPresent()) {
                 LOG.log(System.Logger.Level.INFO, "thawing " + frozen.job() + " for " + where.get());
                 if (!where.get().equals(self)) {
-                    window.noteDispatched(where.get(), job);
+                    gossip.window().noteDispatched(where.get(), job);
                 }
                 mover.thaw(job, where.get());
                 return;
@@ -301,44 +294,15 @@ public final class Balance implements PoolControls, AutoCloseable {
         }
     }
 
-    private void send(GossipSend send) {
-        dev.ssi.transport.NodeId to = Ids.transport(send.to());
-        node.directory().send(to, GOSSIP, GossipCodec.encode(send.message(), addresses::of)).exceptionally(failure -> {
-            LOG.log(System.Logger.Level.DEBUG, "gossip to " + to + " not sent: " + failure);
-            return null;
-        });
-    }
-
     private void balance(NodeState state, long now) {
-        List<Rebalancer.Move> moves = rebalancer.plan(state, window.view(now), costs.current(), now, random);
+        List<Rebalancer.Move> moves = rebalancer.plan(state, gossip.window().view(now), costs.current(), now, random);
         for (Rebalancer.Move move : moves) {
-            window.noteDispatched(move.destination(), move.job());
+            gossip.window().noteDispatched(move.destination(), move.job());
         }
         if (!moves.isEmpty()) {
             LOG.log(System.Logger.Level.INFO, "planned " + moves.stream()
                     .map(move -> move.job().id() + " to " + move.destination()).collect(Collectors.joining(", ")));
             mover.carryOut(moves);
-        }
-    }
-
-    private void received(dev.ssi.transport.NodeId from, Gossip gossip) {
-        GossipCodec.Decoded decoded;
-        try {
-            decoded = GossipCodec.decode(gossip, from);
-        } catch (IllegalArgumentException e) {
-            LOG.log(System.Logger.Level.WARNING, "gossip from " + from + " dropped: " + e.getMessage());
-            return;
-        }
-        long now = System.currentTimeMillis();
-        window.receive(decoded.message(), now);
-        for (GossipEntry entry : decoded.message().entries()) {
-            NodeName about = entry.vector().node();
-            InetSocketAddress address = decoded.addresses().get(about);
-            if (address != null && !about.equals(self) && addresses.learn(about, address, now - entry.ageMillis())) {
-                LOG.log(System.Logger.Level.INFO, "node " + about + " is at " + Addresses.format(address)
-                        + " (heard from " + from + ")");
-                node.directory().introduce(Ids.transport(about), address);
-            }
         }
     }
 

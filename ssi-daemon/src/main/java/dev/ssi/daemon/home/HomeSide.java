@@ -42,6 +42,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * The home of jobs (HTCondor's schedd): what this node owes the jobs submitted here wherever they
  * run — their spec and user, their output and exit status for their ssi-run, where they are, and
  * their user's signals, moves, freezes and thaws. It accepts only home-bound messages.
+ *
+ * <p>Just over 300 lines, on purpose: a job's output is {@link HomeOutput}'s and its record
+ * {@link HomeJob}'s already; what is left is the one map of homed jobs and the operations on it
+ * that the control server and the peers call. Taking the user's operations (signal, move,
+ * freeze, thaw) out would put a second owner on that map and one more hop between the command
+ * line and the job, for some 80 lines.
  */
 public final class HomeSide implements HomeBound.Receiver {
     /** How long a restarted home waits for a job's ssi-run to attach again. */

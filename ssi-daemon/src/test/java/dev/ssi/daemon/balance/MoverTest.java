@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,12 +35,9 @@ class MoverTest {
     @TempDir
     Path state;
 
+    /** Made by each test, with the nodes it needs; closed after it. */
+    @AutoClose
     private LoopbackNodes pool;
-
-    @AfterEach
-    void stop() throws Exception {
-        pool.close();
-    }
 
     @Test
     void aMoveIsCarriedOutAndARefusedOneLeavesTheJobWhereItRuns() throws Exception {

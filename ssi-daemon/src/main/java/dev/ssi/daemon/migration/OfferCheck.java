@@ -1,0 +1,52 @@
+package dev.ssi.daemon.migration;
+
+import dev.ssi.checkpoint.Criu;
+import dev.ssi.checkpoint.CriuException;
+import dev.ssi.daemon.job.JobId;
+import dev.ssi.daemon.peer.PeerMessages.Offer;
+import dev.ssi.transport.RefusedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Whether this node takes an offered job, decided before anything freezes at the source: room
+ * (the host owner's terms and the jobs already coming), a command to run, the right to keep a
+ * job frozen, the files the job holds open, and a CPU that can run its images. A refusal is
+ * thrown as a {@link RefusedException} that says why.
+ */
+final class OfferCheck {
+    private final MigrationTarget.Room room;
+    private final FrozenJobs frozen;
+    private final CompatibleCpus cpus;
+
+    OfferCheck(Criu criu, MigrationTarget.Room room, FrozenJobs frozen) {
+        this.room = room;
+        this.frozen = frozen;
+        this.cpus = new CompatibleCpus(criu);
+    }
+
+    /** Refuses {@code offer} of {@code job} unless this node can take it, with {@code alreadyComing} others on their way in. */
+    void check(JobId job, Offer offer, int alreadyComing) {
+        Optional<String> refusal = room.refusal(offer, alreadyComing);
+        if (refusal.isPresent()) {
+            throw new RefusedException(refusal.get());
+        }
+        if (offer.getArgvCount() == 0) {
+            throw new RefusedException("offer of " + job + " has no command");
+        }
+        if (offer.getFreeze() && !frozen.mayKeep(job)) {
+            throw new RefusedException("only the home of " + job + " keeps it frozen");
+        }
+        for (String file : offer.getOpenFilesList()) {
+            if (!Files.isRegularFile(Path.of(file)) && !Files.isDirectory(Path.of(file))) {
+                throw new RefusedException(job + " holds " + file + " open, which this node cannot see");
+            }
+        }
+        try {
+            cpus.check(offer.getCpuinfo());
+        } catch (CriuException e) {
+            throw new RefusedException("this node's CPU cannot run " + job + ": " + e.getMessage());
+        }
+    }
+}
