@@ -3,6 +3,7 @@ package dev.ssi.daemon.journal;
 import dev.ssi.daemon.journal.JournalEntries.HomeExit;
 import dev.ssi.daemon.journal.JournalEntries.HomeLocated;
 import dev.ssi.daemon.journal.JournalEntries.HomeSubmitted;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -11,7 +12,7 @@ import java.util.TreeMap;
 /** A job whose home is here: what it is, where it runs, and what of its output ssi-run may lack. */
 public final class HomeJobState {
     final HomeSubmitted submitted;
-    HomeLocated located;
+    final TreeMap<Integer, HomeLocated> locations = new TreeMap<>();
     int epoch;
     long nextSeq;
     long offset;
@@ -27,8 +28,24 @@ public final class HomeJobState {
         return submitted;
     }
 
+    /** Where the job runs now: the latest place journaled. */
     public Optional<HomeLocated> located() {
-        return Optional.ofNullable(located);
+        return Optional.ofNullable(locations.lastEntry()).map(Map.Entry::getValue);
+    }
+
+    /** Every place journaled whose epoch's output may still come: the holder of each, by epoch. */
+    public Collection<HomeLocated> locations() {
+        return locations.values();
+    }
+
+    void located(HomeLocated entry) {
+        locations.put(entry.getEpoch(), entry);
+    }
+
+    /** The places worth keeping: those of epochs whose output may still come, and the latest. */
+    Collection<HomeLocated> liveLocations() {
+        return located().map(latest -> locations.tailMap(Math.min(epoch, latest.getEpoch()), true).values())
+                .orElse(java.util.List.of());
     }
 
     /** The epoch and chunk delivery goes on from, and the byte offset of that chunk. */

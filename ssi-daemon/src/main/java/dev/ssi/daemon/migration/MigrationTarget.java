@@ -23,6 +23,7 @@ import dev.ssi.daemon.peer.PeerMessages.Done;
 import dev.ssi.daemon.peer.PeerMessages.JobRef;
 import dev.ssi.daemon.peer.PeerMessages.Offer;
 import dev.ssi.daemon.peer.PeerMessages.Restored;
+import dev.ssi.daemon.peer.RoleRefusal;
 import dev.ssi.daemon.peer.TargetBound;
 import dev.ssi.transport.NodeId;
 import dev.ssi.transport.RefusedException;
@@ -78,10 +79,13 @@ public final class MigrationTarget implements TargetBound.Receiver {
         void arrived(Offer offer, RunningJob running) throws IOException;
     }
 
-    /** Why this node does not take the offered job, with {@code alreadyComing} others on their way in; empty when it does. */
+    /**
+     * Why this node does not take the job {@code from} offers, with {@code alreadyComing} others
+     * on their way in; empty when it does.
+     */
     @FunctionalInterface
     public interface Room {
-        Optional<String> refusal(Offer offer, int alreadyComing);
+        Optional<String> refusal(NodeId from, Offer offer, int alreadyComing);
     }
 
     /** Puts a job just restored here, still stopped, where it belongs on this node (a guest's cgroup and nice). */
@@ -130,9 +134,9 @@ public final class MigrationTarget implements TargetBound.Receiver {
     private synchronized Done accept(NodeId from, Offer offer) {
         JobId job = jobOf(offer.getJob());
         if (pending.containsKey(job)) {
-            throw new RefusedException(job + " is already on its way here");
+            throw RoleRefusal.of(from, "Offer", job.value(), "it is already on its way here");
         }
-        offers.check(job, offer, pending.size());
+        offers.check(from, job, offer, pending.size());
         IncomingCopy p = new IncomingCopy(offer, from, incoming);
         try {
             Directories.deleteTree(p.dir);

@@ -4,6 +4,8 @@ import dev.ssi.checkpoint.Criu;
 import dev.ssi.checkpoint.CriuException;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.peer.PeerMessages.Offer;
+import dev.ssi.daemon.peer.RoleRefusal;
+import dev.ssi.transport.NodeId;
 import dev.ssi.transport.RefusedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,11 +28,14 @@ final class OfferCheck {
         this.cpus = new CompatibleCpus(criu);
     }
 
-    /** Refuses {@code offer} of {@code job} unless this node can take it, with {@code alreadyComing} others on their way in. */
-    void check(JobId job, Offer offer, int alreadyComing) {
-        Optional<String> refusal = room.refusal(offer, alreadyComing);
+    /**
+     * Refuses the offer of {@code job} from {@code from} unless this node can take it, with
+     * {@code alreadyComing} others on their way in.
+     */
+    void check(NodeId from, JobId job, Offer offer, int alreadyComing) {
+        Optional<String> refusal = room.refusal(from, offer, alreadyComing);
         if (refusal.isPresent()) {
-            throw new RefusedException(refusal.get());
+            throw RoleRefusal.of(from, "Offer", job.value(), refusal.get());
         }
         if (offer.getArgvCount() == 0) {
             throw new RefusedException("offer of " + job + " has no command");
