@@ -100,7 +100,7 @@ public final class MigrationTarget implements TargetBound.Receiver {
 
     public MigrationTarget(Criu criu, Path incoming, CallWorkers work, Context context) {
         this.criu = criu;
-        this.offers = new OfferCheck(criu, context.room(), context.frozen());
+        this.offers = new OfferCheck(criu, context.room(), context.frozen(), incoming);
         this.incoming = incoming;
         this.work = work;
         this.journal = context.journal();

@@ -13,17 +13,20 @@ import java.util.Optional;
 
 /**
  * Whether this node takes an offered job, decided before anything freezes at the source: room
- * (the host owner's terms and the jobs already coming), a command to run, the right to keep a
- * job frozen, the files the job holds open, and a CPU that can run its images. A refusal is
- * thrown as a {@link RefusedException} that says why.
+ * (its sender's right to offer it, the host owner's terms and the jobs already coming), a command
+ * to run, the right to keep a job frozen, the files the job holds open, disk for its images, and
+ * a CPU that can run them. A refusal is thrown as a {@link RefusedException} that says why, and
+ * logged.
  */
 final class OfferCheck {
     private final MigrationTarget.Room room;
     private final FrozenJobs frozen;
     private final CompatibleCpus cpus;
+    private final ImageRoom disk;
 
-    OfferCheck(Criu criu, MigrationTarget.Room room, FrozenJobs frozen) {
+    OfferCheck(Criu criu, MigrationTarget.Room room, FrozenJobs frozen, Path incoming) {
         this.room = room;
+        this.disk = new ImageRoom(incoming);
         this.frozen = frozen;
         this.cpus = new CompatibleCpus(criu);
     }
@@ -48,6 +51,9 @@ final class OfferCheck {
                 throw new RefusedException(job + " holds " + file + " open, which this node cannot see");
             }
         }
+        disk.refusal(offer.getImageBytes()).ifPresent(why -> {
+            throw RoleRefusal.of(from, "Offer", job.value(), why);
+        });
         try {
             cpus.check(offer.getCpuinfo());
         } catch (CriuException e) {
