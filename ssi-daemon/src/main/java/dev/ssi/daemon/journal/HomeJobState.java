@@ -5,6 +5,7 @@ import dev.ssi.daemon.journal.JournalEntries.HomeLocated;
 import dev.ssi.daemon.journal.JournalEntries.HomeSubmitted;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -33,20 +34,19 @@ public final class HomeJobState {
         return Optional.ofNullable(locations.lastEntry()).map(Map.Entry::getValue);
     }
 
-    /** Every place journaled whose epoch's output may still come: the holder of each, by epoch. */
+    /**
+     * The places that still matter, by epoch: the holder of each epoch whose output may still
+     * come (from the epoch delivery goes on from), and the latest.
+     */
     public Collection<HomeLocated> locations() {
-        return locations.values();
+        return located().map(latest -> locations.tailMap(Math.min(epoch, latest.getEpoch()), true).values())
+                .orElse(List.of());
     }
 
     void located(HomeLocated entry) {
         locations.put(entry.getEpoch(), entry);
     }
 
-    /** The places worth keeping: those of epochs whose output may still come, and the latest. */
-    Collection<HomeLocated> liveLocations() {
-        return located().map(latest -> locations.tailMap(Math.min(epoch, latest.getEpoch()), true).values())
-                .orElse(java.util.List.of());
-    }
 
     /** The epoch and chunk delivery goes on from, and the byte offset of that chunk. */
     public int epoch() {

@@ -223,7 +223,7 @@ public final class JournalState {
         homeJobs.values().forEach(h -> {
             String job = h.submitted.getJob();
             live.add(Entry.newBuilder().setHomeSubmitted(h.submitted).build());
-            h.liveLocations().forEach(l -> live.add(Entry.newBuilder().setHomeLocated(l).build()));
+            h.locations().forEach(l -> live.add(Entry.newBuilder().setHomeLocated(l).build()));
             h.retained.forEach((offset, data) -> live.add(Entry.newBuilder().setHomeDelivered(HomeDelivered.newBuilder()
                     .setJob(job).setOffset(offset).setData(com.google.protobuf.ByteString.copyFrom(data))).build()));
             live.add(Entry.newBuilder().setHomeCursor(JournalEntries.HomeCursor.newBuilder().setJob(job).setEpoch(h.epoch)
