@@ -160,7 +160,8 @@ public final class MigrationTarget implements TargetBound.Receiver {
         }
         IncomingCopy p = pending.get(job);
         if (p == null || !p.source.equals(stream.from())) {
-            stream.refuse("no accepted offer of " + job + " from " + stream.from());
+            stream.refuse(RoleRefusal.of(stream.from(), "Images", job.value(), "no accepted offer of it from "
+                    + stream.from()).getMessage());
             return;
         }
         stream.accept(p.dir.resolve("images")).whenComplete((dir, failure) -> {
@@ -214,7 +215,7 @@ public final class MigrationTarget implements TargetBound.Receiver {
             return Done.getDefaultInstance(); // Committed before; the source did not hear of it.
         }
         if (p == null || !p.source.equals(from) || (ref.getEpoch() != 0 && ref.getEpoch() != p.epoch)) {
-            throw new RefusedException("no accepted offer of " + job + " from " + from);
+            throw RoleRefusal.of(from, "Commit", job.value(), "no accepted offer of it from " + from);
         }
         synchronized (p) {
             if (pending.get(job) != p) {
@@ -246,7 +247,11 @@ public final class MigrationTarget implements TargetBound.Receiver {
     private Done abort(NodeId from, Abort abort) {
         JobId job = jobOf(abort.getJob());
         IncomingCopy p = pending.get(job);
-        if (p != null && p.source.equals(from) && (abort.getEpoch() == 0 || abort.getEpoch() == p.epoch)) {
+        if (p != null && !p.source.equals(from)) {
+            throw RoleRefusal.of(from, "Abort", job.value(), "only the source of its accepted offer, " + p.source
+                    + ", may abort it");
+        }
+        if (p != null && (abort.getEpoch() == 0 || abort.getEpoch() == p.epoch)) {
             discard(p, abort.getReason());
         }
         return Done.getDefaultInstance();
@@ -316,7 +321,7 @@ public final class MigrationTarget implements TargetBound.Receiver {
     private IncomingCopy pendingFrom(NodeId from, String job) {
         IncomingCopy p = pending.get(jobOf(job));
         if (p == null || !p.source.equals(from)) {
-            throw new RefusedException("no accepted offer of " + job + " from " + from);
+            throw RoleRefusal.of(from, "Restore", job, "no accepted offer of it from " + from);
         }
         return p;
     }
