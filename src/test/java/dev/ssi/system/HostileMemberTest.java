@@ -58,7 +58,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class HostileMemberTest extends LoopbackPoolTest {
     private static final Duration CALL = Duration.ofSeconds(10);
-    private static final List<String> LOGGERS = List.of("dev.ssi.daemon.peer.RoleRefusal",
+    private static final List<String> LOGGERS = List.of("dev.ssi.daemon.peer.PeerRefusal",
             "dev.ssi.daemon.balance.PoolGossip");
 
     private TransportNode evil;

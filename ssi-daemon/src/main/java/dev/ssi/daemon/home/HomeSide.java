@@ -22,7 +22,7 @@ import dev.ssi.daemon.peer.PeerMessages.Moved;
 import dev.ssi.daemon.peer.PeerMessages.OutputAck;
 import dev.ssi.daemon.peer.PeerMessages.Signal;
 import dev.ssi.daemon.peer.PeerProtocol;
-import dev.ssi.daemon.peer.RoleRefusal;
+import dev.ssi.daemon.peer.PeerRefusal;
 import dev.ssi.transport.NodeId;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -130,7 +130,7 @@ public final class HomeSide implements HomeBound.Receiver {
         }
         holders.of(job, epoch).thenAccept(holder -> {
             if (holder.filter(from::equals).isEmpty()) {
-                RoleRefusal.of(from, message.getClass().getSimpleName(), id.value(), holder
+                PeerRefusal.of(from, message.getClass().getSimpleName(), id.value(), holder
                         .map(node -> "epoch " + epoch + " is held by " + node)
                         .orElse("this home does not know " + from + " to hold it in epoch " + epoch));
                 return;

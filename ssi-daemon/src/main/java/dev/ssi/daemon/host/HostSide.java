@@ -30,7 +30,7 @@ import dev.ssi.daemon.peer.PeerMessages.Fate;
 import dev.ssi.daemon.peer.PeerMessages.Moved;
 import dev.ssi.daemon.peer.PeerMessages.Offer;
 import dev.ssi.daemon.peer.PeerMessages.OutputAck;
-import dev.ssi.daemon.peer.RoleRefusal;
+import dev.ssi.daemon.peer.PeerRefusal;
 import dev.ssi.transport.NodeId;
 import dev.ssi.transport.connection.Peer;
 import dev.ssi.transport.PeerGoneException;
@@ -139,7 +139,7 @@ public final class HostSide implements HostBound.Receiver, AutoCloseable {
             refusal = Optional.of(e.getMessage());
         }
         if (refusal.isPresent()) {
-            return CompletableFuture.failedFuture(RoleRefusal.of(from, message.getClass().getSimpleName(), message.job(),
+            return CompletableFuture.failedFuture(PeerRefusal.of(from, message.getClass().getSimpleName(), message.job(),
                     refusal.get()));
         }
         if (message instanceof HostBound.Move m) {

@@ -23,7 +23,7 @@ import dev.ssi.daemon.peer.PeerMessages.Done;
 import dev.ssi.daemon.peer.PeerMessages.JobRef;
 import dev.ssi.daemon.peer.PeerMessages.Offer;
 import dev.ssi.daemon.peer.PeerMessages.Restored;
-import dev.ssi.daemon.peer.RoleRefusal;
+import dev.ssi.daemon.peer.PeerRefusal;
 import dev.ssi.daemon.peer.TargetBound;
 import dev.ssi.transport.NodeId;
 import dev.ssi.transport.RefusedException;
@@ -134,7 +134,7 @@ public final class MigrationTarget implements TargetBound.Receiver {
     private synchronized Done accept(NodeId from, Offer offer) {
         JobId job = jobOf(offer.getJob());
         if (pending.containsKey(job)) {
-            throw RoleRefusal.of(from, "Offer", job.value(), "it is already on its way here");
+            throw PeerRefusal.of(from, "Offer", job.value(), "it is already on its way here");
         }
         offers.check(from, job, offer, pending.size());
         IncomingCopy p = new IncomingCopy(offer, from, incoming);
@@ -160,7 +160,7 @@ public final class MigrationTarget implements TargetBound.Receiver {
         }
         IncomingCopy p = pending.get(job);
         if (p == null || !p.source.equals(stream.from())) {
-            stream.refuse(RoleRefusal.of(stream.from(), "Images", job.value(), "no accepted offer of it from "
+            stream.refuse(PeerRefusal.of(stream.from(), "Images", job.value(), "no accepted offer of it from "
                     + stream.from()).getMessage());
             return;
         }
@@ -215,7 +215,7 @@ public final class MigrationTarget implements TargetBound.Receiver {
             return Done.getDefaultInstance(); // Committed before; the source did not hear of it.
         }
         if (p == null || !p.source.equals(from) || (ref.getEpoch() != 0 && ref.getEpoch() != p.epoch)) {
-            throw RoleRefusal.of(from, "Commit", job.value(), "no accepted offer of it from " + from);
+            throw PeerRefusal.of(from, "Commit", job.value(), "no accepted offer of it from " + from);
         }
         synchronized (p) {
             if (pending.get(job) != p) {
@@ -248,7 +248,7 @@ public final class MigrationTarget implements TargetBound.Receiver {
         JobId job = jobOf(abort.getJob());
         IncomingCopy p = pending.get(job);
         if (p != null && !p.source.equals(from)) {
-            throw RoleRefusal.of(from, "Abort", job.value(), "only the source of its accepted offer, " + p.source
+            throw PeerRefusal.of(from, "Abort", job.value(), "only the source of its accepted offer, " + p.source
                     + ", may abort it");
         }
         if (p != null && (abort.getEpoch() == 0 || abort.getEpoch() == p.epoch)) {
@@ -321,7 +321,7 @@ public final class MigrationTarget implements TargetBound.Receiver {
     private IncomingCopy pendingFrom(NodeId from, String job) {
         IncomingCopy p = pending.get(jobOf(job));
         if (p == null || !p.source.equals(from)) {
-            throw RoleRefusal.of(from, "Restore", job, "no accepted offer of it from " + from);
+            throw PeerRefusal.of(from, "Restore", job, "no accepted offer of it from " + from);
         }
         return p;
     }

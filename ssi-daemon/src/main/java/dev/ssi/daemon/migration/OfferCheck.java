@@ -4,7 +4,7 @@ import dev.ssi.checkpoint.Criu;
 import dev.ssi.checkpoint.CriuException;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.peer.PeerMessages.Offer;
-import dev.ssi.daemon.peer.RoleRefusal;
+import dev.ssi.daemon.peer.PeerRefusal;
 import dev.ssi.transport.NodeId;
 import dev.ssi.transport.RefusedException;
 import java.nio.file.Files;
@@ -38,7 +38,7 @@ final class OfferCheck {
     void check(NodeId from, JobId job, Offer offer, int alreadyComing) {
         Optional<String> refusal = room.refusal(from, offer, alreadyComing);
         if (refusal.isPresent()) {
-            throw RoleRefusal.of(from, "Offer", job.value(), refusal.get());
+            throw PeerRefusal.of(from, "Offer", job.value(), refusal.get());
         }
         if (offer.getArgvCount() == 0) {
             throw new RefusedException("offer of " + job + " has no command");
@@ -52,7 +52,7 @@ final class OfferCheck {
             }
         }
         disk.refusal(offer.getImageBytes()).ifPresent(why -> {
-            throw RoleRefusal.of(from, "Offer", job.value(), why);
+            throw PeerRefusal.of(from, "Offer", job.value(), why);
         });
         try {
             cpus.check(offer.getCpuinfo());
