@@ -5,6 +5,7 @@ import dev.ssi.daemon.confine.GuestsConfig;
 import dev.ssi.daemon.node.Node;
 import dev.ssi.transport.NodeId;
 import dev.ssi.transport.connection.TransportConfig;
+import dev.ssi.transport.trust.NodeIdentity;
 import dev.ssi.transport.trust.PoolAuthority;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -54,6 +55,11 @@ public final class LoopbackNodes implements AutoCloseable {
         nodes.add(node);
         open.add(node);
         return node;
+    }
+
+    /** A certificate of this pool's authority for {@code name}: a member's, for a peer that is no ssid (a hostile one). */
+    public NodeIdentity admit(String name) {
+        return authority.admit(NodeId.of(name), Duration.ofDays(1));
     }
 
     /** Closes {@code resource} with the nodes, before them. */

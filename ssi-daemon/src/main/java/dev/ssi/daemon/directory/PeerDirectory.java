@@ -42,10 +42,23 @@ public final class PeerDirectory implements PeerCalls {
     }
 
     /**
-     * {@code node} listens at {@code address}. A node not known yet is refused (false, and
-     * logged) when the directory is full; a known one's address is always updated.
+     * {@code node} listens at {@code address}, as configuration or another node says. A node not
+     * known yet is refused (false, and logged) when the directory is full; a known one keeps its
+     * address (false when this named another): only the node itself moves it ({@link #moved}).
      */
     public synchronized boolean introduce(NodeId node, InetSocketAddress address) {
+        InetSocketAddress known = addresses.get(node);
+        if (known != null) {
+            return known.equals(address);
+        }
+        return moved(node, address);
+    }
+
+    /**
+     * {@code node} itself says it listens at {@code address}: a known node's address changes; a
+     * new one is refused (false, and logged) when the directory is full.
+     */
+    public synchronized boolean moved(NodeId node, InetSocketAddress address) {
         if (!addresses.containsKey(node) && addresses.size() >= capacity) {
             LOG.log(System.Logger.Level.WARNING, "peer directory full (" + capacity + " nodes): " + node + " at "
                     + address + " is not taken in");
@@ -53,6 +66,11 @@ public final class PeerDirectory implements PeerCalls {
         }
         addresses.put(node, address);
         return true;
+    }
+
+    /** Forgets {@code node}: none has mentioned it for too long. */
+    public void forget(NodeId node) {
+        addresses.remove(node);
     }
 
     public Optional<InetSocketAddress> addressOf(NodeId node) {

@@ -9,6 +9,9 @@ import dev.ssi.daemon.journal.HomeJobState;
 import dev.ssi.transport.NodeId;
 import java.time.Instant;
 import java.util.List;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /** What a job's home knows of it: what it is, whose it is, where it runs now (journaled), and its output. */
 public final class HomeJob {
@@ -18,6 +21,7 @@ public final class HomeJob {
     private final String user;
     private final Instant submitted;
     private final HomeOutput output;
+    private final NavigableMap<Integer, NodeId> holders = new TreeMap<>();
     private NodeId where;
     private Instant since;
     private int migrations;
@@ -32,6 +36,7 @@ public final class HomeJob {
         this.output = output;
         this.where = where;
         this.since = now;
+        holders.put(0, where);
     }
 
     public JobId id() {
@@ -81,6 +86,7 @@ public final class HomeJob {
         Instant submitted = Instant.ofEpochMilli(s.getSubmittedMillis());
         HomeJob job = new HomeJob(journal, id, s.getArgvList(), s.getUser(), here, submitted,
                 HomeOutput.restored(id, journal, state));
+        state.locations().forEach(l -> job.holders.put(l.getEpoch(), NodeId.of(l.getNode())));
         state.located().ifPresent(l -> {
             job.where = NodeId.of(l.getNode());
             job.since = Instant.ofEpochMilli(l.getSinceMillis());
@@ -89,8 +95,22 @@ public final class HomeJob {
         return job;
     }
 
-    /** The job now runs on {@code node}, in its {@code epoch}-th place. */
+    /** The node that held the job in {@code epoch}, as this home learnt it; empty when it does not know. */
+    public synchronized Optional<NodeId> holder(int epoch) {
+        return Optional.ofNullable(holders.get(epoch));
+    }
+
+    /** The latest epoch whose holder this home knows. */
+    public synchronized int latestKnownEpoch() {
+        return holders.lastKey();
+    }
+
+    /**
+     * The job now runs on {@code node}, in its {@code epoch}-th place: said by this node itself,
+     * by the answer to its own move, or learnt from the holder of the epoch before.
+     */
     public synchronized void arrived(NodeId node, int epoch, Instant now) {
+        holders.putIfAbsent(epoch, node);
         if (epoch >= migrations && !(node.equals(where) && epoch == migrations)) {
             journal.append(Entry.newBuilder().setHomeLocated(HomeLocated.newBuilder().setJob(id.value())
                     .setNode(node.value()).setEpoch(epoch).setSinceMillis(now.toEpochMilli())).build());

@@ -22,6 +22,7 @@ import dev.ssi.daemon.peer.PeerMessages.Moved;
 import dev.ssi.daemon.peer.PeerMessages.OutputAck;
 import dev.ssi.daemon.peer.PeerMessages.Signal;
 import dev.ssi.daemon.peer.PeerProtocol;
+import dev.ssi.daemon.peer.PeerRefusal;
 import dev.ssi.transport.NodeId;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -61,6 +62,7 @@ public final class HomeSide implements HomeBound.Receiver {
     private final FrozenJobs frozen;
     private final ScheduledExecutorService timer;
     private final Map<JobId, HomeJob> homed = new ConcurrentHashMap<>();
+    private final Holders holders;
     private final AtomicLong jobNumbers = new AtomicLong();
 
     public HomeSide(PeerDirectory directory, Journal journal, HostSide host, ScheduledExecutorService timer) {
@@ -69,6 +71,7 @@ public final class HomeSide implements HomeBound.Receiver {
         this.host = host;
         this.frozen = host.frozenJobs();
         this.timer = timer;
+        this.holders = new Holders(directory.self(), directory, host::fate);
         frozen.onFrozen((job, epoch) -> Optional.ofNullable(homed.get(job))
                 .ifPresent(home -> home.arrived(self(), epoch, Instant.now())));
     }
@@ -99,39 +102,70 @@ public final class HomeSide implements HomeBound.Receiver {
         }
     }
 
+    /** Whether {@code job}, whose home is here, runs on {@code node} as far as this home knows (not frozen here). */
+    public boolean runsOn(JobId job, NodeId node) {
+        HomeJob home = homed.get(job);
+        return home != null && home.where().equals(node) && !frozen.holds(job);
+    }
+
     /** The way from this node's host to this home, for the jobs that run at home: acknowledged through {@code outbox}. */
     public HomeLink localLink(Outbox outbox) {
         return new LocalHomeLink(homed, outbox);
     }
 
-    /** This home's one entry for what the nodes its jobs run on send it; output and exit are acknowledged. */
+    /**
+     * This home's one entry for what the nodes its jobs run on send it; output and exit are
+     * acknowledged. Each is taken only from the node this home knows holds the job in the epoch
+     * the message names ({@link Holders}); anything else is dropped, and logged.
+     */
     @Override
     public void accept(NodeId from, HomeBound message) {
         JobId id = new JobId(message.job());
         HomeJob job = homed.get(id);
-        if (message instanceof HomeBound.Arrived m) {
-            if (job != null) {
-                job.arrived(from, m.message().getEpoch(), Instant.now());
-            }
+        int epoch = epochOf(message);
+        if (job == null) {
+            // Forgotten (its ssi-run had its end): the sender may let go of it, whoever it is.
+            acknowledge(from, id, epoch);
             return;
         }
-        int epoch;
+        holders.of(job, epoch).thenAccept(holder -> {
+            if (holder.filter(from::equals).isEmpty()) {
+                PeerRefusal.of(from, message.getClass().getSimpleName(), id.value(), holder
+                        .map(node -> "epoch " + epoch + " is held by " + node)
+                        .orElse("this home does not know " + from + " to hold it in epoch " + epoch));
+                return;
+            }
+            take(from, job, epoch, message);
+        });
+    }
+
+    private static int epochOf(HomeBound message) {
         if (message instanceof HomeBound.Output m) {
-            epoch = m.message().getEpoch();
-            Optional.ofNullable(job).ifPresent(j -> j.output().chunk(epoch, m.message().getSeq(),
-                    m.message().getData().toByteArray()));
+            return m.message().getEpoch();
         } else if (message instanceof HomeBound.OutputEnd m) {
-            epoch = m.message().getEpoch();
-            Optional.ofNullable(job).ifPresent(j -> j.output().end(epoch, m.message().getChunks()));
+            return m.message().getEpoch();
         } else if (message instanceof HomeBound.Exit m) {
-            epoch = m.message().getEpoch();
-            ExitStatus status = m.message().getSignal() != 0 ? ExitStatus.killedBy(m.message().getSignal())
-                    : ExitStatus.exited(m.message().getCode());
-            Optional.ofNullable(job).ifPresent(j -> j.output().exited(epoch, status));
-        } else {
-            throw new IllegalArgumentException("not a home-bound message: " + message);
+            return m.message().getEpoch();
+        } else if (message instanceof HomeBound.Arrived m) {
+            return m.message().getEpoch();
         }
-        acknowledge(from, id, epoch);
+        throw new IllegalArgumentException("not a home-bound message: " + message);
+    }
+
+    private void take(NodeId from, HomeJob job, int epoch, HomeBound message) {
+        if (message instanceof HomeBound.Arrived) {
+            job.arrived(from, epoch, Instant.now());
+            return;
+        }
+        if (message instanceof HomeBound.Output m) {
+            job.output().chunk(epoch, m.message().getSeq(), m.message().getData().toByteArray());
+        } else if (message instanceof HomeBound.OutputEnd m) {
+            job.output().end(epoch, m.message().getChunks());
+        } else if (message instanceof HomeBound.Exit m) {
+            job.output().exited(epoch, m.message().getSignal() != 0 ? ExitStatus.killedBy(m.message().getSignal())
+                    : ExitStatus.exited(m.message().getCode()));
+        }
+        acknowledge(from, job.id(), epoch);
     }
 
     /** What home has of the job's output; a job home has forgotten (its ssi-run has had its end) is all home. */

@@ -30,6 +30,7 @@ import dev.ssi.daemon.peer.PeerMessages.Fate;
 import dev.ssi.daemon.peer.PeerMessages.Moved;
 import dev.ssi.daemon.peer.PeerMessages.Offer;
 import dev.ssi.daemon.peer.PeerMessages.OutputAck;
+import dev.ssi.daemon.peer.PeerRefusal;
 import dev.ssi.transport.NodeId;
 import dev.ssi.transport.connection.Peer;
 import dev.ssi.transport.PeerGoneException;
@@ -57,6 +58,7 @@ public final class HostSide implements HostBound.Receiver, AutoCloseable {
     private final DescriptorKeeper keeper;
     private final HostedJobs hosted;
     private final Outgoings outgoings;
+    private final HostSenders senders;
     private final Committer committer;
     private final MigrationSource source;
     private final MigrationTarget target;
@@ -65,13 +67,19 @@ public final class HostSide implements HostBound.Receiver, AutoCloseable {
     private final CallWorkers moves = new CallWorkers("ssi-moves", 2, 16);
     private final CallWorkers incoming = new CallWorkers("ssi-incoming", 4, 64);
 
+    /** What this node's home knows of where its jobs run: a job comes home only from there. */
+    @FunctionalInterface
+    public interface HomeView {
+        boolean runsOn(JobId job, NodeId node);
+    }
+
     /**
      * The jobs of this node's own home reach it through {@code localHome} (given this host's
-     * outbox); the others' through the peer directory.
+     * outbox), and {@code home} says where they run; the others' through the peer directory.
      */
     public HostSide(PeerDirectory directory, Criu criu, Path shim, Path state, Journal journal, DescriptorKeeper keeper,
-            Confinement confinement, ScheduledExecutorService timer, Function<Outbox, HomeLink> localHome)
-            throws CriuException, IOException {
+            Confinement confinement, ScheduledExecutorService timer, Function<Outbox, HomeLink> localHome,
+            HomeView home) throws CriuException, IOException {
         this.directory = directory;
         this.shim = shim;
         this.guests = new GuestTerms(directory.self(), confinement);
@@ -79,12 +87,15 @@ public final class HostSide implements HostBound.Receiver, AutoCloseable {
         this.localHome = localHome;
         this.hosted = new HostedJobs(self(), journal, keeper, state.resolve("spool"), this::linkTo);
         this.outgoings = new Outgoings(journal);
+        this.senders = new HostSenders(hosted, outgoings);
         this.committer = new Committer(outgoings, timer, directory);
         this.source = new MigrationSource(criu, state.resolve("outgoing"), criu.fingerprint().cpuinfoImage(), outgoings,
                 committer);
         this.frozen = new FrozenJobs(self(), state.resolve("frozen"), journal, criu, hosted, guests::place);
+        OfferSenders offerSenders = new OfferSenders(self(), hosted, frozen, home);
         this.target = new MigrationTarget(criu, state.resolve("incoming"), incoming, new MigrationTarget.Context(journal,
-                keeper, (offer, coming) -> guests.refusal(offer, hosted.guests() + coming), guests::place,
+                keeper, (from, offer, coming) -> offerSenders.refusal(from, offer)
+                        .or(() -> guests.refusal(offer, hosted.guests() + coming)), guests::place,
                 this::runsInEpoch, this::arrived, directory, frozen));
     }
 
@@ -121,6 +132,16 @@ public final class HostSide implements HostBound.Receiver, AutoCloseable {
     /** This host's one entry for what other nodes send it about the jobs it hosts. */
     @Override
     public CompletableFuture<? extends MessageLite> accept(NodeId from, HostBound message) {
+        Optional<String> refusal;
+        try {
+            refusal = senders.refusal(from, message);
+        } catch (IllegalArgumentException e) {
+            refusal = Optional.of(e.getMessage());
+        }
+        if (refusal.isPresent()) {
+            return CompletableFuture.failedFuture(PeerRefusal.of(from, message.getClass().getSimpleName(), message.job(),
+                    refusal.get()));
+        }
         if (message instanceof HostBound.Move m) {
             JobId job = new JobId(m.request().getJob());
             return moves.supply(() -> {
@@ -132,8 +153,7 @@ public final class HostSide implements HostBound.Receiver, AutoCloseable {
                 }
             });
         } else if (message instanceof HostBound.Fate m) {
-            return CompletableFuture.completedFuture(Fate.newBuilder()
-                    .setOutcome(outgoings.fate(new JobId(m.request().getJob()), m.request().getEpoch())).build());
+            return CompletableFuture.completedFuture(fate(new JobId(m.request().getJob()), m.request().getEpoch()));
         } else if (message instanceof HostBound.Signal m) {
             signalHere(new JobId(m.message().getJob()), m.message().getSignal());
         } else if (message instanceof HostBound.OutputAck m) {
@@ -142,6 +162,11 @@ public final class HostSide implements HostBound.Receiver, AutoCloseable {
                     ack.getExitSeen());
         }
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** What became of the migration of {@code job} away from here into {@code epoch}, and to which node. */
+    public Fate fate(JobId job, int epoch) {
+        return outgoings.fate(job, epoch);
     }
 
     /** Starts {@code spec} here for its home, this node; it is hosted once {@link #hostOwn} takes it. */

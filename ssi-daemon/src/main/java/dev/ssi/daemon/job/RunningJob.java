@@ -133,6 +133,11 @@ public final class RunningJob {
         throw new IOException("ssi-init (pid " + launcher + ") started no pid 1 within 5 s");
     }
 
+    /** About what the job's CRIU images will take: the resident memory of its processes. */
+    public long residentBytes() {
+        return ResidentMemory.ofTree(root());
+    }
+
     public int root() {
         return root;
     }

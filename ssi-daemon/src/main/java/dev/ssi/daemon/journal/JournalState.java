@@ -41,7 +41,7 @@ public final class JournalState {
             case INCOMING -> incoming(entry.getIncoming());
             case SUBMITTED -> lastJobNumber = Math.max(lastJobNumber, entry.getSubmitted().getNumber());
             case HOME_SUBMITTED -> homeJobs.put(entry.getHomeSubmitted().getJob(), new HomeJobState(entry.getHomeSubmitted()));
-            case HOME_LOCATED -> home(entry.getHomeLocated().getJob()).ifPresent(h -> h.located = entry.getHomeLocated());
+            case HOME_LOCATED -> home(entry.getHomeLocated().getJob()).ifPresent(h -> h.located(entry.getHomeLocated()));
             case HOME_DELIVERED -> home(entry.getHomeDelivered().getJob()).ifPresent(h -> delivered(h, entry.getHomeDelivered()));
             case HOME_EPOCH_END -> home(entry.getHomeEpochEnd().getJob())
                     .ifPresent(h -> h.ends.put(entry.getHomeEpochEnd().getEpoch(), entry.getHomeEpochEnd().getChunks()));
@@ -223,9 +223,7 @@ public final class JournalState {
         homeJobs.values().forEach(h -> {
             String job = h.submitted.getJob();
             live.add(Entry.newBuilder().setHomeSubmitted(h.submitted).build());
-            if (h.located != null) {
-                live.add(Entry.newBuilder().setHomeLocated(h.located).build());
-            }
+            h.locations().forEach(l -> live.add(Entry.newBuilder().setHomeLocated(l).build()));
             h.retained.forEach((offset, data) -> live.add(Entry.newBuilder().setHomeDelivered(HomeDelivered.newBuilder()
                     .setJob(job).setOffset(offset).setData(com.google.protobuf.ByteString.copyFrom(data))).build()));
             live.add(Entry.newBuilder().setHomeCursor(JournalEntries.HomeCursor.newBuilder().setJob(job).setEpoch(h.epoch)

@@ -172,7 +172,7 @@ public final class MigrationSource {
         JobPipes pipes = job.running().pipes();
         return Offer.newBuilder().setJob(job.id().value()).setHome(job.home().value()).setEpoch(job.epoch())
                 .addAllArgv(job.argv()).setStdinKey(pipes.stdin()).setStdoutKey(pipes.stdout())
-                .setStatusKey(pipes.status()).setUser(job.running().user()).addAllOpenFiles(job.running().openFiles())
+                .setStatusKey(pipes.status()).setUser(job.running().user()).setImageBytes(job.running().residentBytes()).addAllOpenFiles(job.running().openFiles())
                 .setCpuinfo(com.google.protobuf.ByteString.copyFrom(cpuinfo)).build();
     }
 

@@ -23,6 +23,7 @@ import dev.ssi.daemon.peer.PeerMessages.Done;
 import dev.ssi.daemon.peer.PeerMessages.JobRef;
 import dev.ssi.daemon.peer.PeerMessages.Offer;
 import dev.ssi.daemon.peer.PeerMessages.Restored;
+import dev.ssi.daemon.peer.PeerRefusal;
 import dev.ssi.daemon.peer.TargetBound;
 import dev.ssi.transport.NodeId;
 import dev.ssi.transport.RefusedException;
@@ -78,10 +79,13 @@ public final class MigrationTarget implements TargetBound.Receiver {
         void arrived(Offer offer, RunningJob running) throws IOException;
     }
 
-    /** Why this node does not take the offered job, with {@code alreadyComing} others on their way in; empty when it does. */
+    /**
+     * Why this node does not take the job {@code from} offers, with {@code alreadyComing} others
+     * on their way in; empty when it does.
+     */
     @FunctionalInterface
     public interface Room {
-        Optional<String> refusal(Offer offer, int alreadyComing);
+        Optional<String> refusal(NodeId from, Offer offer, int alreadyComing);
     }
 
     /** Puts a job just restored here, still stopped, where it belongs on this node (a guest's cgroup and nice). */
@@ -96,7 +100,7 @@ public final class MigrationTarget implements TargetBound.Receiver {
 
     public MigrationTarget(Criu criu, Path incoming, CallWorkers work, Context context) {
         this.criu = criu;
-        this.offers = new OfferCheck(criu, context.room(), context.frozen());
+        this.offers = new OfferCheck(criu, context.room(), context.frozen(), incoming);
         this.incoming = incoming;
         this.work = work;
         this.journal = context.journal();
@@ -130,9 +134,9 @@ public final class MigrationTarget implements TargetBound.Receiver {
     private synchronized Done accept(NodeId from, Offer offer) {
         JobId job = jobOf(offer.getJob());
         if (pending.containsKey(job)) {
-            throw new RefusedException(job + " is already on its way here");
+            throw PeerRefusal.of(from, "Offer", job.value(), "it is already on its way here");
         }
-        offers.check(job, offer, pending.size());
+        offers.check(from, job, offer, pending.size());
         IncomingCopy p = new IncomingCopy(offer, from, incoming);
         try {
             Directories.deleteTree(p.dir);
@@ -156,7 +160,8 @@ public final class MigrationTarget implements TargetBound.Receiver {
         }
         IncomingCopy p = pending.get(job);
         if (p == null || !p.source.equals(stream.from())) {
-            stream.refuse("no accepted offer of " + job + " from " + stream.from());
+            stream.refuse(PeerRefusal.of(stream.from(), "Images", job.value(), "no accepted offer of it from "
+                    + stream.from()).getMessage());
             return;
         }
         stream.accept(p.dir.resolve("images")).whenComplete((dir, failure) -> {
@@ -210,7 +215,7 @@ public final class MigrationTarget implements TargetBound.Receiver {
             return Done.getDefaultInstance(); // Committed before; the source did not hear of it.
         }
         if (p == null || !p.source.equals(from) || (ref.getEpoch() != 0 && ref.getEpoch() != p.epoch)) {
-            throw new RefusedException("no accepted offer of " + job + " from " + from);
+            throw PeerRefusal.of(from, "Commit", job.value(), "no accepted offer of it from " + from);
         }
         synchronized (p) {
             if (pending.get(job) != p) {
@@ -242,7 +247,11 @@ public final class MigrationTarget implements TargetBound.Receiver {
     private Done abort(NodeId from, Abort abort) {
         JobId job = jobOf(abort.getJob());
         IncomingCopy p = pending.get(job);
-        if (p != null && p.source.equals(from) && (abort.getEpoch() == 0 || abort.getEpoch() == p.epoch)) {
+        if (p != null && !p.source.equals(from)) {
+            throw PeerRefusal.of(from, "Abort", job.value(), "only the source of its accepted offer, " + p.source
+                    + ", may abort it");
+        }
+        if (p != null && (abort.getEpoch() == 0 || abort.getEpoch() == p.epoch)) {
             discard(p, abort.getReason());
         }
         return Done.getDefaultInstance();
@@ -312,7 +321,7 @@ public final class MigrationTarget implements TargetBound.Receiver {
     private IncomingCopy pendingFrom(NodeId from, String job) {
         IncomingCopy p = pending.get(jobOf(job));
         if (p == null || !p.source.equals(from)) {
-            throw new RefusedException("no accepted offer of " + job + " from " + from);
+            throw PeerRefusal.of(from, "Restore", job, "no accepted offer of it from " + from);
         }
         return p;
     }

@@ -4,6 +4,8 @@ import dev.ssi.checkpoint.Criu;
 import dev.ssi.checkpoint.CriuException;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.peer.PeerMessages.Offer;
+import dev.ssi.daemon.peer.PeerRefusal;
+import dev.ssi.transport.NodeId;
 import dev.ssi.transport.RefusedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,26 +13,32 @@ import java.util.Optional;
 
 /**
  * Whether this node takes an offered job, decided before anything freezes at the source: room
- * (the host owner's terms and the jobs already coming), a command to run, the right to keep a
- * job frozen, the files the job holds open, and a CPU that can run its images. A refusal is
- * thrown as a {@link RefusedException} that says why.
+ * (its sender's right to offer it, the host owner's terms and the jobs already coming), a command
+ * to run, the right to keep a job frozen, the files the job holds open, disk for its images, and
+ * a CPU that can run them. A refusal is thrown as a {@link RefusedException} that says why, and
+ * logged.
  */
 final class OfferCheck {
     private final MigrationTarget.Room room;
     private final FrozenJobs frozen;
     private final CompatibleCpus cpus;
+    private final ImageRoom disk;
 
-    OfferCheck(Criu criu, MigrationTarget.Room room, FrozenJobs frozen) {
+    OfferCheck(Criu criu, MigrationTarget.Room room, FrozenJobs frozen, Path incoming) {
         this.room = room;
+        this.disk = new ImageRoom(incoming);
         this.frozen = frozen;
         this.cpus = new CompatibleCpus(criu);
     }
 
-    /** Refuses {@code offer} of {@code job} unless this node can take it, with {@code alreadyComing} others on their way in. */
-    void check(JobId job, Offer offer, int alreadyComing) {
-        Optional<String> refusal = room.refusal(offer, alreadyComing);
+    /**
+     * Refuses the offer of {@code job} from {@code from} unless this node can take it, with
+     * {@code alreadyComing} others on their way in.
+     */
+    void check(NodeId from, JobId job, Offer offer, int alreadyComing) {
+        Optional<String> refusal = room.refusal(from, offer, alreadyComing);
         if (refusal.isPresent()) {
-            throw new RefusedException(refusal.get());
+            throw PeerRefusal.of(from, "Offer", job.value(), refusal.get());
         }
         if (offer.getArgvCount() == 0) {
             throw new RefusedException("offer of " + job + " has no command");
@@ -43,6 +51,9 @@ final class OfferCheck {
                 throw new RefusedException(job + " holds " + file + " open, which this node cannot see");
             }
         }
+        disk.refusal(offer.getImageBytes()).ifPresent(why -> {
+            throw PeerRefusal.of(from, "Offer", job.value(), why);
+        });
         try {
             cpus.check(offer.getCpuinfo());
         } catch (CriuException e) {

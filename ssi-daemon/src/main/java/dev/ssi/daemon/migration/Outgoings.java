@@ -7,6 +7,7 @@ import dev.ssi.daemon.journal.JournalEntries.Outgoing;
 import dev.ssi.daemon.peer.PeerMessages.Fate;
 import dev.ssi.transport.NodeId;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -35,20 +36,27 @@ public final class Outgoings {
         latest.put(new JobId(entry.getJob()), entry);
     }
 
+    /** The node this node offered {@code job} to, to run in {@code epoch}; empty when no such migration is on record. */
+    public Optional<NodeId> destination(JobId job, int epoch) {
+        return Optional.ofNullable(latest.get(job)).filter(entry -> entry.getEpoch() == epoch)
+                .map(entry -> NodeId.of(entry.getDestination()));
+    }
+
     /**
      * What the destination of {@code job}'s migration into {@code epoch} must do with its copy.
      * No record means the migration was called off (a committed one is journaled here until the
      * destination has confirmed it, after which the destination never asks).
      */
-    public Fate.Outcome fate(JobId job, int epoch) {
+    public Fate fate(JobId job, int epoch) {
         Outgoing entry = latest.get(job);
         if (entry == null || entry.getEpoch() != epoch) {
-            return Fate.Outcome.ABORT;
+            return Fate.newBuilder().setOutcome(Fate.Outcome.ABORT).build();
         }
-        return switch (entry.getPhase()) {
+        Fate.Outcome outcome = switch (entry.getPhase()) {
             case OFFERED -> Fate.Outcome.PENDING;
             case COMMITTING, DONE -> Fate.Outcome.COMMIT;
             default -> Fate.Outcome.ABORT;
         };
+        return Fate.newBuilder().setOutcome(outcome).setDestination(entry.getDestination()).build();
     }
 }

@@ -54,7 +54,7 @@ public final class Node implements AutoCloseable {
         this.confinement = confinement;
         this.directory = new PeerDirectory(transport, PeerDirectory.CAPACITY);
         this.host = new HostSide(directory, criu, shim, state, journal, keeper, confinement, timer,
-                outbox -> home().localLink(outbox));
+                outbox -> home().localLink(outbox), (job, node) -> home().runsOn(job, node));
         this.home = new HomeSide(directory, journal, host, timer);
     }
 

@@ -12,15 +12,38 @@ import java.util.concurrent.CompletableFuture;
  * a crash, the question what became of it.
  */
 public sealed interface HostBound {
+    /** The job it is about, as the wire spells it. */
+    String job();
+
     /** A call: answered with {@link PeerMessages.Moved}. */
-    record Move(PeerMessages.Move request) implements HostBound {}
+    record Move(PeerMessages.Move request) implements HostBound {
+        @Override
+        public String job() {
+            return request.getJob();
+        }
+    }
 
     /** A call: answered with {@link PeerMessages.Fate}. */
-    record Fate(JobRef request) implements HostBound {}
+    record Fate(JobRef request) implements HostBound {
+        @Override
+        public String job() {
+            return request.getJob();
+        }
+    }
 
-    record Signal(PeerMessages.Signal message) implements HostBound {}
+    record Signal(PeerMessages.Signal message) implements HostBound {
+        @Override
+        public String job() {
+            return message.getJob();
+        }
+    }
 
-    record OutputAck(PeerMessages.OutputAck message) implements HostBound {}
+    record OutputAck(PeerMessages.OutputAck message) implements HostBound {
+        @Override
+        public String job() {
+            return message.getJob();
+        }
+    }
 
     /**
      * The host role's one entry for what peers send it: where a check of the sender's role

@@ -99,6 +99,28 @@ class JournalTest {
     }
 
     @Test
+    void homeKeepsTheHolderOfEveryEpochWhoseOutputMayStillComeAcrossCompactions() throws Exception {
+        try (Journal journal = Journal.open(state)) {
+            journal.append(Entry.newBuilder().setHomeSubmitted(JournalEntries.HomeSubmitted.newBuilder().setJob("ws/1")
+                    .addArgv("true").setUser("alice")).build());
+            for (int epoch = 1; epoch <= 3; epoch++) {
+                journal.append(Entry.newBuilder().setHomeLocated(JournalEntries.HomeLocated.newBuilder().setJob("ws/1")
+                        .setNode("h" + epoch).setEpoch(epoch)).build());
+            }
+            journal.append(Entry.newBuilder().setHomeCursor(JournalEntries.HomeCursor.newBuilder().setJob("ws/1")
+                    .setEpoch(2)).build());
+        }
+        for (int reopen = 0; reopen < 2; reopen++) {
+            try (Journal journal = Journal.open(state)) {
+                HomeJobState home = journal.recovered().homeJobs().get("ws/1");
+                assertEquals(List.of("h2", "h3"), home.locations().stream().map(l -> l.getNode()).toList(),
+                        "epoch 1's output is all home: its holder no longer matters");
+                assertEquals("h3", home.located().orElseThrow().getNode());
+            }
+        }
+    }
+
+    @Test
     void aFrozenJobIsKeptAcrossReopensUntilItIsThawed() throws Exception {
         Entry frozen1 = Entry.newBuilder().setFrozen(JournalEntries.Frozen.newBuilder().setJob("ws/1").setEpoch(2)
                 .setImages("/state/frozen/ws-1-2/images").setImageBytes(4096)).build();

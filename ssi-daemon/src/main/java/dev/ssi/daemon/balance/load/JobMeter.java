@@ -2,6 +2,7 @@ package dev.ssi.daemon.balance.load;
 
 import dev.ssi.daemon.job.JobHere;
 import dev.ssi.daemon.job.JobId;
+import dev.ssi.daemon.job.ResidentMemory;
 import dev.ssi.scheduler.JobInfo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -70,7 +71,7 @@ public final class JobMeter {
         for (ProcStat process : tree) {
             cpuTicks += process.cpuTicks();
             threads = threads.plus(ThreadDemand.of(process.pid()));
-            memory += residentBytes(process.pid());
+            memory += ResidentMemory.of(process.pid());
         }
         Sample before = previous.put(job.job(), new Sample(threads.wantedNanos(), nowNanos));
         // Until there are two samples nothing says how much it wants: count it as wanting a CPU.
@@ -85,20 +86,6 @@ public final class JobMeter {
         JobInfo info = new JobInfo(Ids.scheduler(job.job()), user(job.root()), Ids.scheduler(job.home()),
                 pinned.test(job.job()), work, fraction, memory, job.epoch(), since);
         return new Measured(info, fraction >= RUNNABLE_FRACTION);
-    }
-
-    /** VmRSS of /proc/PID/status (kernel threads and zombies have none). */
-    private static long residentBytes(int pid) {
-        try {
-            for (String line : Files.readAllLines(ProcessTable.PROC.resolve(Integer.toString(pid)).resolve("status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return 1024 * Long.parseLong(line.substring("VmRSS:".length()).trim().split("\\s+")[0]);
-                }
-            }
-        } catch (IOException e) {
-            // Gone meanwhile.
-        }
-        return 0;
     }
 
     private static String user(int pid) {
