@@ -51,14 +51,16 @@ public final class RunningJob {
         this.statusKey = Descriptors.describe(self, status.readFd());
     }
 
-    /** Starts a job under ssi-init in its own namespaces. */
-    public static RunningJob launch(Path shim, JobSpec spec) throws IOException {
+    /** Starts a job under ssi-init in its own namespaces, as {@code owner}. */
+    public static RunningJob launch(Path shim, JobSpec spec, Owner owner) throws IOException {
         Pipe in = Pipe.open();
         Pipe out = Pipe.open();
         Pipe status = Pipe.open();
         List<String> command = new ArrayList<>(LaunchNice.prefix());
         command.addAll(List.of(shim.toString(), "--umask", Integer.toOctalString(spec.umask()),
-                "--status-fd", Integer.toString(STATUS_FD), "--"));
+                "--status-fd", Integer.toString(STATUS_FD)));
+        command.addAll(owner.initArguments());
+        command.add("--");
         command.addAll(spec.argv());
         int launcher;
         try {
