@@ -66,7 +66,7 @@ final class ControlSession implements Runnable {
         var r = request.reader();
         switch (request.type()) {
             case SUBMIT -> serve(node.home().submit(SubmitFrame.read(r), user), 0, in, out);
-            case ATTACH -> serve(jobId(r.string()), r.u64(), in, out);
+            case ATTACH -> serve(ownJob("attach", r.string()), r.u64(), in, out);
             case PS -> reply(out, jobs());
             case NODES -> reply(out, pool.nodes());
             case DRAIN -> {
