@@ -20,7 +20,7 @@ import java.util.Set;
  * identity.dir     node.key, node.crt and pool.crt                 /etc/ssi
  * state.dir        images in flight, journal                       /var/lib/ssi
  * control.socket   the local clients' Unix socket                  /run/ssi/ssid.sock
- * control.admin-group  a group whose members may drain and change host terms, as root may  (none)
+ * control.admin-group  whose members may, as root, drain and set host terms  (none: root alone)
  * peers            name@host:port, comma-separated                 (none)
  * shim             ssi-init                                        native/target/bin/ssi-init under ssi.root
  * </pre>
