@@ -139,10 +139,19 @@ public final class RunningJob {
         return root;
     }
 
-    /** Whose job it is: the owner of its root process ("unknown" once it is gone). */
+    /** Whose job it is (see {@link #userOf}). */
     public String user() {
+        return userOf(root);
+    }
+
+    /**
+     * Whose job the tree under pid 1 {@code root} is: the owner of pid 1's child, the command
+     * (pid 1 itself stays root), or of pid 1 when it has no child; "unknown" once it is gone.
+     */
+    public static String userOf(int root) {
+        long task = Processes.onlyChild(root).map(ProcessHandle::pid).orElse((long) root);
         try {
-            return java.nio.file.Files.getOwner(java.nio.file.Path.of("/proc", Integer.toString(root))).getName();
+            return java.nio.file.Files.getOwner(Path.of("/proc", Long.toString(task))).getName();
         } catch (IOException e) {
             return "unknown";
         }
