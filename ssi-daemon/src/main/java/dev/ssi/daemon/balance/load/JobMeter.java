@@ -6,7 +6,6 @@ import dev.ssi.daemon.job.RunningJob;
 import dev.ssi.scheduler.JobInfo;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
