@@ -1,7 +1,13 @@
 /*
  * ssi-init: the pid-1 shim of an ssi job.
  *
- *   ssi-init [--umask OCTAL] [--status-fd FD] [--] CMD [ARGS...]
+ *   ssi-init [--umask OCTAL] [--status-fd FD] [--user UID GID GROUPS] [--] CMD [ARGS...]
+ *
+ * With --user (GROUPS: supplementary group ids, comma-separated, or "-" for none), CMD runs with
+ * those credentials from its first instruction: pid 1 forks it, and the child takes them just
+ * before it executes CMD. The namespaces are unshared as root first, and pid 1 stays root (it
+ * runs nothing but this shim): CRIU's parasite must make a directory in pid 1's working
+ * directory, "/", and the job's processes can neither signal nor trace it.
  *
  * The launcher unshares PID, UTS and IPC namespaces and forks the shim, which is pid 1 there.
  * The shim leads its own session (CRIU dumps a PID namespace only from its init, and requires
@@ -29,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -125,9 +132,68 @@ static pid_t wait_for(pid_t pid, int *status) {
     return got;
 }
 
+#define MAX_GROUPS 256
+
+/* The credentials --user asks for. */
+struct user {
+    uid_t uid;
+    gid_t gid;
+    gid_t groups[MAX_GROUPS];
+    size_t group_count;
+};
+
+static int parse_id(const char *text, unsigned *id) {
+    char *end;
+    errno = 0;
+    unsigned long value = strtoul(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0' || value >= 0xffffffffUL)
+        return -1;
+    *id = (unsigned)value;
+    return 0;
+}
+
+static int parse_user(char **args, struct user *user) {
+    unsigned uid, gid;
+    if (parse_id(args[0], &uid) < 0 || parse_id(args[1], &gid) < 0)
+        return -1;
+    user->uid = uid;
+    user->gid = gid;
+    user->group_count = 0;
+    if (strcmp(args[2], "-") == 0)
+        return 0;
+    char *list = args[2];
+    for (char *next; list != NULL; list = next) {
+        next = strchr(list, ',');
+        if (next != NULL)
+            *next++ = '\0';
+        unsigned group;
+        if (user->group_count == MAX_GROUPS || parse_id(list, &group) < 0)
+            return -1;
+        user->groups[user->group_count++] = group;
+    }
+    return 0;
+}
+
+/* Groups first, then the group, then the user: each step needs the root the next one gives up. */
+static int become(const struct user *user) {
+    if (setgroups(user->group_count, user->groups) < 0 || setresgid(user->gid, user->gid, user->gid) < 0
+            || setresuid(user->uid, user->uid, user->uid) < 0)
+        return -1;
+    if (user->uid != 0 && (setuid(0) == 0 || geteuid() == 0))
+        return -1;
+    return 0;
+}
+
+/* The credentials --user asks CMD to run with, or NULL. */
+static const struct user *job_user;
+
 static void exec_job(char **argv) {
     setpgid(0, 0);
     restore_default_signals();
+    if (job_user != NULL && become(job_user) < 0) {
+        perror("ssi-init: cannot become the job's user");
+        _exit(SHIM_FAILED);
+    }
     execvp(argv[0], argv);
     int err = errno;
     fprintf(stderr, "ssi-init: cannot run %s: %s\n", argv[0], strerror(err));
@@ -174,7 +240,7 @@ static void detach_stdio(void) {
 }
 
 static int usage(void) {
-    fprintf(stderr, "usage: ssi-init [--umask OCTAL] [--status-fd FD] [--] CMD [ARGS...]\n");
+    fprintf(stderr, "usage: ssi-init [--umask OCTAL] [--status-fd FD] [--user UID GID GROUPS] [--] CMD [ARGS...]\n");
     return 2;
 }
 
@@ -200,6 +266,15 @@ int main(int argc, char **argv) {
         status_fd = (int)fd;
         fcntl(status_fd, F_SETFD, FD_CLOEXEC);
         first += 2;
+    }
+    struct user user;
+    if (first + 3 < argc && strcmp(argv[first], "--user") == 0) {
+        if (parse_user(argv + first + 1, &user) < 0) {
+            fprintf(stderr, "ssi-init: --user wants UID GID GROUPS (ids, GROUPS comma-separated or -)\n");
+            return 2;
+        }
+        job_user = &user;
+        first += 4;
     }
     if (first < argc && strcmp(argv[first], "--") == 0)
         first++;

@@ -14,6 +14,7 @@ import dev.ssi.daemon.balance.BalanceMessages.Entry;
 import dev.ssi.daemon.balance.BalanceMessages.Gossip;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.job.JobSpec;
+import dev.ssi.daemon.job.Owner;
 import dev.ssi.daemon.node.Node;
 import dev.ssi.daemon.peer.PeerMessages.Arrived;
 import dev.ssi.daemon.peer.PeerMessages.Exit;
@@ -97,7 +98,7 @@ class HostileMemberTest extends LoopbackPoolTest {
     void forgedMessagesAboutAJobAreRefusedAndItRunsOnToItsRightEnd() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         JobId job = home.home().submit(new JobSpec(List.of("sh", "-c", COUNTER.formatted(1500)), System.getenv(), state,
-                022), "root", out);
+                022), Owner.ROOT, out);
         awaitLines(out, 20);
         home.host().migrate(job, h1.id());
         awaitWhere(job, h1);
@@ -178,7 +179,7 @@ class HostileMemberTest extends LoopbackPoolTest {
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         JobId job = home.home().submit(new JobSpec(List.of("sh", "-c", COUNTER.formatted(300)), System.getenv(), state,
-                022), "root", out);
+                022), Owner.ROOT, out);
         awaitLines(out, 10);
         home.host().migrate(job, h1.id());
         assertEquals(ExitStatus.exited(0), home.home().exitOf(job).get(60, TimeUnit.SECONDS));

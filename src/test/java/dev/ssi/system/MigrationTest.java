@@ -9,6 +9,7 @@ import dev.ssi.checkpoint.os.ExitStatus;
 import dev.ssi.daemon.node.Node;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.job.JobSpec;
+import dev.ssi.daemon.job.Owner;
 import dev.ssi.daemon.migration.MigrationException;
 import dev.ssi.transport.NodeId;
 import java.io.ByteArrayOutputStream;
@@ -36,7 +37,7 @@ class MigrationTest extends LoopbackPoolTest {
     }
 
     private JobId submit(String script, ByteArrayOutputStream out) throws Exception {
-        return home.home().submit(new JobSpec(List.of("sh", "-c", script), System.getenv(), state, 022), "root", out);
+        return home.home().submit(new JobSpec(List.of("sh", "-c", script), System.getenv(), state, 022), Owner.ROOT, out);
     }
 
     @Test
@@ -136,7 +137,7 @@ class MigrationTest extends LoopbackPoolTest {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             String connect = "import socket, time; s = socket.create_connection(('127.0.0.1', %d)); print('connected', flush=True); time.sleep(600)"
                     .formatted(listener.getLocalPort());
-            JobId job = home.home().submit(new JobSpec(List.of("python3", "-c", connect), System.getenv(), state, 022), "root", out);
+            JobId job = home.home().submit(new JobSpec(List.of("python3", "-c", connect), System.getenv(), state, 022), Owner.ROOT, out);
             try (java.net.Socket accepted = listener.accept()) {
                 awaitLines(out, 1);
                 assertEquals(java.util.Optional.of("holds a TCP connection"), home.host().pinnedBecause(job));

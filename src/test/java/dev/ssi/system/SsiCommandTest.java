@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ssi.checkpoint.os.ExitStatus;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.job.JobSpec;
+import dev.ssi.daemon.job.Owner;
 import dev.ssi.system.SsiInThisJvm.Run;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +42,7 @@ class SsiCommandTest extends LoopbackPoolTest {
 
     private JobId longJob() throws Exception {
         return home.home().submit(new JobSpec(List.of("sh", "-c", "while :; do sleep 0.01; done"), System.getenv(), state, 022),
-                "alice", new ByteArrayOutputStream());
+                Owner.ROOT, new ByteArrayOutputStream());
     }
 
     @Test
@@ -49,7 +50,7 @@ class SsiCommandTest extends LoopbackPoolTest {
         JobId job = longJob();
         JsonNode ps = new ObjectMapper().readTree(ssi("ps", "--json").out());
         assertEquals(job.value(), ps.get(0).path("job").asText());
-        assertEquals("alice", ps.get(0).path("user").asText());
+        assertEquals("root", ps.get(0).path("user").asText());
         assertEquals("ws", ps.get(0).path("where").asText());
         assertEquals("sh -c while :; do sleep 0.01; done", ps.get(0).path("command").asText());
 
@@ -63,7 +64,7 @@ class SsiCommandTest extends LoopbackPoolTest {
         assertTrue(h1.host().runs(job));
         Run table = ssi("ps");
         assertTrue(table.out().startsWith("job"), table.out());
-        assertTrue(table.out().contains(job.value() + "  alice  h1"), table.out());
+        assertTrue(table.out().contains(job.value() + "  root  h1"), table.out());
 
         Run back = ssi("home", job.value());
         assertEquals(0, back.status(), back.err());
@@ -78,7 +79,7 @@ class SsiCommandTest extends LoopbackPoolTest {
     void freezeKeepsAJobOnDiskAtItsHomeUntilThawAndItsOutputGoesOnWhole() throws Exception {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         JobId job = home.home().submit(new JobSpec(List.of("sh", "-c", "i=0; while :; do i=$((i+1)); echo $i; sleep 0.01; done"),
-                System.getenv(), state, 022), "alice", output);
+                System.getenv(), state, 022), Owner.ROOT, output);
         Run atHome = ssi("freeze", job.value());
         assertEquals(1, atHome.status());
         assertTrue(atHome.err().contains("runs on its home ws"), atHome.err());

@@ -10,6 +10,7 @@ import dev.ssi.daemon.LoopbackNodes;
 import dev.ssi.daemon.node.Node;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.job.JobSpec;
+import dev.ssi.daemon.job.Owner;
 import dev.ssi.daemon.migration.MigrationException;
 import dev.ssi.transport.connection.TransportConfig;
 import dev.ssi.daemon.node.Node;
@@ -70,7 +71,7 @@ class StreamedDumpTest {
     void aStreamThatBreaksOffMidDumpLeavesTheJobRunningHomeAndNothingAtTheDestination() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         JobId job = home.home().submit(new JobSpec(List.of("python3", "-c", JOB.formatted(400)), System.getenv(), state,
-                022), "root", out);
+                022), Owner.ROOT, out);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (out.toString(StandardCharsets.UTF_8).lines().count() < 5) {
             assertTrue(System.nanoTime() < deadline, "the job printed nothing");

@@ -3,6 +3,7 @@ package dev.ssi.checkpoint;
 import dev.ssi.checkpoint.CriuSession.NotifyHandler;
 import dev.ssi.checkpoint.os.Descriptors;
 import dev.ssi.checkpoint.os.OsException;
+import dev.ssi.checkpoint.os.OwnerOnly;
 import dev.ssi.checkpoint.os.Processes;
 import dev.ssi.checkpoint.rpc.CriuRpc.CgroupMode;
 import dev.ssi.checkpoint.rpc.CriuRpc.Features;
@@ -209,9 +210,9 @@ public final class Criu {
         int imagesFd = -1;
         int workFd = -1;
         try {
-            Files.createDirectories(workDir);
+            OwnerOnly.directories(workDir);
             if (type != ReqType.RESTORE) {
-                Files.createDirectories(imagesDir);
+                OwnerOnly.directories(imagesDir);
             }
             imagesFd = Descriptors.openDirectory(imagesDir);
             workFd = Descriptors.openDirectory(workDir);

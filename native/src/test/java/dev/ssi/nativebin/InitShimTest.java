@@ -180,6 +180,25 @@ class InitShimTest {
     }
 
     @Test
+    void theJobRunsAsTheUserGroupAndGroupsAskedAndPidOneStaysRoot() throws Exception {
+        Process p = new ProcessBuilder(SHIM.toString(), "--user", "65534", "65534", "65534,100", "--", "sh", "-c",
+                // Host pids: pid 1 is the job's parent; CRIU's parasite needs it root, in "/".
+                "read -r pid comm state ppid rest < /proc/self/stat; echo $(id -u) $(id -G) $(stat -c %u /proc/$ppid)")
+                .start();
+        started.add(p);
+        assertEquals("65534 65534 100 0", firstLine(p));
+        assertEquals(0, p.waitFor());
+    }
+
+    @Test
+    void badUserIsAUsageError() throws Exception {
+        Process p = new ProcessBuilder(SHIM.toString(), "--user", "65534", "x", "-", "true").redirectErrorStream(true).start();
+        started.add(p);
+        assertTrue(firstLine(p).contains("--user wants UID GID GROUPS"));
+        assertEquals(2, p.waitFor());
+    }
+
+    @Test
     void missingCommandIs127() throws Exception {
         Process p = new ProcessBuilder(SHIM.toString(), "no-such-command-ssi").redirectErrorStream(true).start();
         started.add(p);

@@ -2,6 +2,7 @@ package dev.ssi.daemon;
 
 import dev.ssi.checkpoint.Criu;
 import dev.ssi.daemon.balance.Balance;
+import dev.ssi.daemon.control.Admins;
 import dev.ssi.daemon.control.ControlServer;
 import dev.ssi.daemon.node.Node;
 import dev.ssi.transport.NodeId;
@@ -23,8 +24,10 @@ public final class Ssid {
             System.exit(2);
         }
         SsidConfig config;
+        Admins admins;
         try {
             config = SsidConfig.load(Path.of(args[0]));
+            admins = Admins.rootAnd(config.adminGroup());
         } catch (IllegalArgumentException | java.io.IOException e) {
             System.err.println("ssid: " + e.getMessage());
             System.exit(2);
@@ -45,7 +48,7 @@ public final class Ssid {
             System.exit(2);
             return;
         }
-        ControlServer control = ControlServer.start(config.controlSocket(), node, balance);
+        ControlServer control = ControlServer.start(config.controlSocket(), node, balance, admins);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

@@ -20,6 +20,7 @@ import java.util.Set;
  * identity.dir     node.key, node.crt and pool.crt                 /etc/ssi
  * state.dir        images in flight, journal                       /var/lib/ssi
  * control.socket   the local clients' Unix socket                  /run/ssi/ssid.sock
+ * control.admin-group  whose members may, as root, drain and set host terms  (none: root alone)
  * peers            name@host:port, comma-separated                 (none)
  * shim             ssi-init                                        native/target/bin/ssi-init under ssi.root
  * </pre>
@@ -29,11 +30,11 @@ import java.util.Set;
  * An unknown key or a bad value is an error that names the key.
  */
 public record SsidConfig(String nodeName, InetSocketAddress listen, Path identityDir, Path stateDir,
-        Path controlSocket, Map<String, InetSocketAddress> peers, GuestsConfig guests, Path shim,
+        Path controlSocket, String adminGroup, Map<String, InetSocketAddress> peers, GuestsConfig guests, Path shim,
         BalanceConfig balance) {
 
     private static final Set<String> KEYS = union(Set.of("node.name", "listen", "identity.dir", "state.dir",
-            "control.socket", "peers", "shim"), union(BalanceConfig.KEYS, GuestsConfig.KEYS));
+            "control.socket", "control.admin-group", "peers", "shim"), union(BalanceConfig.KEYS, GuestsConfig.KEYS));
 
     public static SsidConfig load(Path file) throws IOException {
         Properties p = new Properties();
@@ -71,7 +72,8 @@ public record SsidConfig(String nodeName, InetSocketAddress listen, Path identit
         }
         return new SsidConfig(name.strip(), listen,
                 Path.of(p.getProperty("identity.dir", "/etc/ssi")), Path.of(p.getProperty("state.dir", "/var/lib/ssi")),
-                Path.of(p.getProperty("control.socket", "/run/ssi/ssid.sock")), Map.copyOf(peers),
+                Path.of(p.getProperty("control.socket", "/run/ssi/ssid.sock")),
+                p.getProperty("control.admin-group", "").strip(), Map.copyOf(peers),
                 guests,
                 Path.of(p.getProperty("shim", root + "/native/target/bin/ssi-init")), balance);
     }

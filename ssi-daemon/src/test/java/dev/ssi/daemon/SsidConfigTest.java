@@ -36,6 +36,12 @@ class SsidConfigTest {
     }
 
     @Test
+    void theAdminGroupIsReadAndRootAloneIsAdminWithoutIt() throws Exception {
+        assertEquals("", load("node.name=h1\n").adminGroup());
+        assertEquals("ssi-admins", load("node.name=h1\ncontrol.admin-group=ssi-admins\n").adminGroup());
+    }
+
+    @Test
     void everyBalancingKeyIsRead() throws Exception {
         BalanceConfig balance = load("""
                 node.name=h1

@@ -28,6 +28,9 @@ interface LibC extends Library {
     int EAGAIN = 11;
     int SOL_SOCKET = 1;
     int SO_RCVTIMEO = 20;
+    int SO_PEERCRED = 17;
+    int SO_PEERGROUPS = 59;
+    int ERANGE = 34;
     int ECHILD = 10;
     int ESRCH = 3;
     int WNOHANG = 1;
@@ -79,6 +82,12 @@ interface LibC extends Library {
 
     /** For SO_RCVTIMEO: {@code timeval} is {seconds, microseconds}. */
     int setsockopt(int fd, int level, int option, long[] timeval, int length) throws LastErrorException;
+
+    /** For SO_PEERCRED and SO_PEERGROUPS: {@code value} receives the option, {@code length} its size in bytes. */
+    int getsockopt(int fd, int level, int option, Pointer value, IntByReference length) throws LastErrorException;
+
+    /** A {@code struct group}, or null when there is no such group. */
+    Pointer getgrnam(String name);
 
     int waitpid(int pid, int[] status, int options) throws LastErrorException;
 

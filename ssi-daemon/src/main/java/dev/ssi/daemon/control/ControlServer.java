@@ -3,6 +3,7 @@ package dev.ssi.daemon.control;
 import dev.ssi.daemon.concurrent.Threads;
 import dev.ssi.daemon.control.ControlFrame.Payload;
 import dev.ssi.daemon.control.ControlFrame.Type;
+import dev.ssi.daemon.job.Owner;
 import dev.ssi.daemon.node.Node;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
@@ -38,12 +39,14 @@ public final class ControlServer implements AutoCloseable {
     private final Path socket;
     private final Node node;
     private final PoolControls pool;
+    private final Admins admins;
 
-    private ControlServer(ServerSocketChannel server, Path socket, Node node, PoolControls pool) {
+    private ControlServer(ServerSocketChannel server, Path socket, Node node, PoolControls pool, Admins admins) {
         this.server = server;
         this.socket = socket;
         this.node = node;
         this.pool = pool;
+        this.admins = admins;
     }
 
     /** A server for a node that does not balance: {@code ssi nodes} lists the nodes it knows, without their load. */
@@ -80,14 +83,19 @@ public final class ControlServer implements AutoCloseable {
         });
     }
 
-    /** {@code pool}: the pool's load, drain and the reclaim rules, as the node's balancing has them. */
+    /** {@code pool}: the pool's load, drain and the reclaim rules, as the node's balancing has them; root alone is admin. */
     public static ControlServer start(Path socket, Node node, PoolControls pool) throws IOException {
+        return start(socket, node, pool, Admins.ROOT_ONLY);
+    }
+
+    /** {@code admins}: who may drain, undrain and change the host's terms. */
+    public static ControlServer start(Path socket, Node node, PoolControls pool, Admins admins) throws IOException {
         Files.createDirectories(socket.getParent());
         Files.deleteIfExists(socket);
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
-        ControlServer control = new ControlServer(server, socket, node, pool);
+        ControlServer control = new ControlServer(server, socket, node, pool, admins);
         Threads.start("control-accept", control::accept);
         return control;
     }
@@ -96,8 +104,7 @@ public final class ControlServer implements AutoCloseable {
         while (server.isOpen()) {
             try {
                 SocketChannel client = server.accept();
-                String user = client.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user().getName();
-                serve(client, user);
+                serve(client, PeerOwner.of(client));
             } catch (IOException e) {
                 if (!server.isOpen()) {
                     return;
@@ -106,9 +113,9 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    private void serve(SocketChannel client, String user) {
+    private void serve(SocketChannel client, Owner user) {
         try {
-            sessions.execute(new ControlSession(client, node, pool, user));
+            sessions.execute(new ControlSession(client, node, pool, user, admins));
         } catch (RejectedExecutionException e) {
             refuse(client);
         }

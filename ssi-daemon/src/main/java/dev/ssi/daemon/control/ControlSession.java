@@ -6,6 +6,7 @@ import dev.ssi.daemon.control.ControlFrame.Payload;
 import dev.ssi.daemon.control.ControlFrame.Type;
 import dev.ssi.daemon.home.HomeJob;
 import dev.ssi.daemon.job.JobId;
+import dev.ssi.daemon.job.Owner;
 import dev.ssi.daemon.migration.MigrationException;
 import dev.ssi.daemon.node.Node;
 import dev.ssi.daemon.peer.PeerMessages.Moved;
@@ -30,13 +31,15 @@ final class ControlSession implements Runnable {
     private final SocketChannel channel;
     private final Node node;
     private final PoolControls pool;
-    private final String user;
+    private final Owner user;
+    private final Admins admins;
 
-    ControlSession(SocketChannel channel, Node node, PoolControls pool, String user) {
+    ControlSession(SocketChannel channel, Node node, PoolControls pool, Owner user, Admins admins) {
         this.channel = channel;
         this.node = node;
         this.pool = pool;
         this.user = user;
+        this.admins = admins;
     }
 
     @Override
@@ -63,20 +66,27 @@ final class ControlSession implements Runnable {
         var r = request.reader();
         switch (request.type()) {
             case SUBMIT -> serve(node.home().submit(SubmitFrame.read(r), user), 0, in, out);
-            case ATTACH -> serve(jobId(r.string()), r.u64(), in, out);
+            case ATTACH -> serve(ownJob("attach", r.string()), r.u64(), in, out);
             case PS -> reply(out, jobs());
             case NODES -> reply(out, pool.nodes());
-            case DRAIN -> reply(out, pool.drain(r.u32() != 0));
+            case DRAIN -> {
+                boolean drain = r.u32() != 0;
+                requireAdmin(drain ? "drain" : "undrain");
+                reply(out, pool.drain(drain));
+            }
             case HOST -> reply(out, host(r));
-            case MIGRATE -> reply(out, movedReport(node.home().move(jobId(r.string()), NodeId.of(r.string()))));
-            case FREEZE -> reply(out, movedReport(node.home().freeze(jobId(r.string()))));
+            case MIGRATE -> {
+                JobId job = ownJob("migrate", r.string());
+                reply(out, movedReport(node.home().move(job, NodeId.of(r.string()))));
+            }
+            case FREEZE -> reply(out, movedReport(node.home().freeze(ownJob("freeze", r.string()))));
             case THAW -> {
-                JobId job = jobId(r.string());
+                JobId job = ownJob("thaw", r.string());
                 node.home().thaw(job);
                 reply(out, describe(node.home().homeJob(job)));
             }
             case KILL -> {
-                JobId job = jobId(r.string());
+                JobId job = ownJob("kill", r.string());
                 node.home().signal(job, 9);
                 reply(out, Map.of("job", job.value(), "killed", true));
             }
@@ -148,8 +158,8 @@ final class ControlSession implements Runnable {
      */
     private Map<String, Object> host(ControlFrame.Payload.Reader r) throws IOException {
         int count = r.u32();
-        if (count > 0 && !user.equals("root")) {
-            throw new IOException("only root may change this host's terms for guests, not " + user);
+        if (count > 0) {
+            requireAdmin("host set");
         }
         Map<String, String> guests = new LinkedHashMap<>();
         Map<String, String> reclaim = new LinkedHashMap<>();
@@ -179,8 +189,26 @@ final class ControlSession implements Runnable {
         return report;
     }
 
+    /** The jobs this user may see: their own, or all of them for root. */
     private List<Map<String, Object>> jobs() {
-        return node.home().homeJobs().stream().map(this::describe).toList();
+        return node.home().homeJobs().stream().filter(j -> user.mayActOn(j.owner())).map(this::describe).toList();
+    }
+
+    /** {@code value} as a job id, when the job is this user's (or the user is root); refused otherwise. */
+    private JobId ownJob(String action, String value) throws IOException {
+        JobId job = jobId(value);
+        HomeJob home = node.home().homeJob(job);
+        if (!user.mayActOn(home.owner())) {
+            throw new IOException(action + " refused: " + job + " is " + home.user() + "'s, and " + user.name()
+                    + " may act only on their own jobs");
+        }
+        return job;
+    }
+
+    private void requireAdmin(String action) throws IOException {
+        if (!admins.include(user)) {
+            throw new IOException(action + " refused: it belongs to " + admins.who() + ", not " + user.name());
+        }
     }
 
     private Map<String, Object> describe(HomeJob j) {

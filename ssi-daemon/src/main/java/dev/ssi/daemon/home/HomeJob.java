@@ -1,6 +1,7 @@
 package dev.ssi.daemon.home;
 
 import dev.ssi.daemon.job.JobId;
+import dev.ssi.daemon.job.Owner;
 import dev.ssi.daemon.journal.Journal;
 import dev.ssi.daemon.journal.JournalEntries.Entry;
 import dev.ssi.daemon.journal.JournalEntries.HomeLocated;
@@ -18,7 +19,7 @@ public final class HomeJob {
     private final Journal journal;
     private final JobId id;
     private final List<String> argv;
-    private final String user;
+    private final Owner owner;
     private final Instant submitted;
     private final HomeOutput output;
     private final NavigableMap<Integer, NodeId> holders = new TreeMap<>();
@@ -26,12 +27,12 @@ public final class HomeJob {
     private Instant since;
     private int migrations;
 
-    public HomeJob(Journal journal, JobId id, List<String> argv, String user, NodeId where, Instant now,
+    public HomeJob(Journal journal, JobId id, List<String> argv, Owner owner, NodeId where, Instant now,
             HomeOutput output) {
         this.journal = journal;
         this.id = id;
         this.argv = List.copyOf(argv);
-        this.user = user;
+        this.owner = owner;
         this.submitted = now;
         this.output = output;
         this.where = where;
@@ -47,8 +48,13 @@ public final class HomeJob {
         return argv;
     }
 
+    /** The owner's user name. */
     public String user() {
-        return user;
+        return owner.name();
+    }
+
+    public Owner owner() {
+        return owner;
     }
 
     public Instant submitted() {
@@ -72,11 +78,12 @@ public final class HomeJob {
     }
 
     /** A job submitted here, journaled as such; it starts here. */
-    public static HomeJob submitted(Journal journal, JobId id, List<String> argv, String user, NodeId here, Instant now,
+    public static HomeJob submitted(Journal journal, JobId id, List<String> argv, Owner owner, NodeId here, Instant now,
             HomeOutput output) {
         journal.append(Entry.newBuilder().setHomeSubmitted(HomeSubmitted.newBuilder().setJob(id.value()).addAllArgv(argv)
-                .setUser(user).setSubmittedMillis(now.toEpochMilli())).build());
-        return new HomeJob(journal, id, argv, user, here, now, output);
+                .setUser(owner.name()).setUid(owner.uid()).setGid(owner.gid()).addAllGroups(owner.groups())
+                .setSubmittedMillis(now.toEpochMilli())).build());
+        return new HomeJob(journal, id, argv, owner, here, now, output);
     }
 
     /** A job whose home is here as the journal of this node's previous run left it. */
@@ -84,7 +91,7 @@ public final class HomeJob {
         HomeSubmitted s = state.submitted();
         JobId id = new JobId(s.getJob());
         Instant submitted = Instant.ofEpochMilli(s.getSubmittedMillis());
-        HomeJob job = new HomeJob(journal, id, s.getArgvList(), s.getUser(), here, submitted,
+        HomeJob job = new HomeJob(journal, id, s.getArgvList(), new Owner(s.getUser(), s.getUid(), s.getGid(), s.getGroupsList()), here, submitted,
                 HomeOutput.restored(id, journal, state));
         state.locations().forEach(l -> job.holders.put(l.getEpoch(), NodeId.of(l.getNode())));
         state.located().ifPresent(l -> {

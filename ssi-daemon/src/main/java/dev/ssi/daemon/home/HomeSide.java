@@ -8,6 +8,7 @@ import dev.ssi.daemon.job.HomeLink;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.job.JobSpec;
 import dev.ssi.daemon.job.Outbox;
+import dev.ssi.daemon.job.Owner;
 import dev.ssi.daemon.job.RunningJob;
 import dev.ssi.daemon.journal.Journal;
 import dev.ssi.daemon.journal.JournalEntries.Entry;
@@ -177,33 +178,33 @@ public final class HomeSide implements HomeBound.Receiver {
                 .exceptionally(failure -> null); // The host sends it again.
     }
 
-    /** Starts a job here, its home, for {@code user}; its output waits for an ssi-run to {@link #attach}. */
-    public JobId submit(JobSpec spec, String user) throws IOException {
+    /** Starts a job here, its home, as {@code owner}; its output waits for an ssi-run to {@link #attach}. */
+    public JobId submit(JobSpec spec, Owner owner) throws IOException {
         long number = jobNumbers.incrementAndGet();
         journal.append(Entry.newBuilder().setSubmitted(Submitted.newBuilder().setNumber(number)).build());
         JobId job = JobId.of(self().value(), number);
-        RunningJob running = host.launch(spec);
-        homed.put(job, HomeJob.submitted(journal, job, spec.argv(), user, self(), Instant.now(),
+        RunningJob running = host.launch(spec, owner);
+        homed.put(job, HomeJob.submitted(journal, job, spec.argv(), owner, self(), Instant.now(),
                 new HomeOutput(job, journal)));
         host.hostOwn(job, spec.argv(), running);
         return job;
     }
 
     /** Starts a job here, its home, with its output going to {@code out} from the start. */
-    public JobId submit(JobSpec spec, String user, OutputStream out) throws IOException {
-        JobId job = submit(spec, user);
-        attach(job, user, out, 0);
+    public JobId submit(JobSpec spec, Owner owner, OutputStream out) throws IOException {
+        JobId job = submit(spec, owner);
+        attach(job, owner, out, 0);
         return job;
     }
 
     /**
      * {@code user}'s ssi-run takes a job's output from byte {@code from} on — at the start, or
-     * again after this node restarted. Another user's job is refused by name.
+     * again after this node restarted. Another user's job is refused.
      */
-    public void attach(JobId job, String user, OutputStream out, long from) throws IOException {
+    public void attach(JobId job, Owner user, OutputStream out, long from) throws IOException {
         HomeJob home = homeJob(job);
-        if (!home.user().equals(user) && !user.equals("root")) {
-            throw new IOException(job + " is " + home.user() + "'s, not " + user + "'s");
+        if (!user.mayActOn(home.owner())) {
+            throw new IOException("attach refused: " + job + " is " + home.user() + "'s, not " + user.name() + "'s");
         }
         home.output().attach(out, from);
     }

@@ -14,6 +14,7 @@ import dev.ssi.daemon.job.JobHere;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.job.JobSpec;
 import dev.ssi.daemon.job.Outbox;
+import dev.ssi.daemon.job.Owner;
 import dev.ssi.daemon.job.RunningJob;
 import dev.ssi.daemon.journal.Journal;
 import dev.ssi.daemon.journal.JournalState;
@@ -170,8 +171,8 @@ public final class HostSide implements HostBound.Receiver, AutoCloseable {
     }
 
     /** Starts {@code spec} here for its home, this node; it is hosted once {@link #hostOwn} takes it. */
-    public RunningJob launch(JobSpec spec) throws IOException {
-        return RunningJob.launch(shim, spec);
+    public RunningJob launch(JobSpec spec, Owner owner) throws IOException {
+        return RunningJob.launch(shim, spec, owner);
     }
 
     /** Hosts {@code running}, a job whose home is this node, in its first place. */

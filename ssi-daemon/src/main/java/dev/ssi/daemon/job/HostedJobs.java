@@ -1,6 +1,7 @@
 package dev.ssi.daemon.job;
 
 import dev.ssi.checkpoint.os.ExitStatus;
+import dev.ssi.checkpoint.os.OwnerOnly;
 import dev.ssi.daemon.journal.Journal;
 import dev.ssi.daemon.journal.JournalEntries.Ended;
 import dev.ssi.daemon.journal.JournalEntries.Entry;
@@ -38,7 +39,7 @@ public final class HostedJobs {
         this.self = self;
         this.journal = journal;
         this.keeper = keeper;
-        this.spools = Files.createDirectories(spools);
+        this.spools = OwnerOnly.directories(spools);
         this.links = links;
         this.outbox = new Outbox(journal, this::settled);
     }

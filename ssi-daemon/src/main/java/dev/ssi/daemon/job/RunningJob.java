@@ -51,14 +51,16 @@ public final class RunningJob {
         this.statusKey = Descriptors.describe(self, status.readFd());
     }
 
-    /** Starts a job under ssi-init in its own namespaces. */
-    public static RunningJob launch(Path shim, JobSpec spec) throws IOException {
+    /** Starts a job under ssi-init in its own namespaces, as {@code owner}. */
+    public static RunningJob launch(Path shim, JobSpec spec, Owner owner) throws IOException {
         Pipe in = Pipe.open();
         Pipe out = Pipe.open();
         Pipe status = Pipe.open();
         List<String> command = new ArrayList<>(LaunchNice.prefix());
         command.addAll(List.of(shim.toString(), "--umask", Integer.toOctalString(spec.umask()),
-                "--status-fd", Integer.toString(STATUS_FD), "--"));
+                "--status-fd", Integer.toString(STATUS_FD)));
+        command.addAll(owner.initArguments());
+        command.add("--");
         command.addAll(spec.argv());
         int launcher;
         try {
@@ -142,10 +144,19 @@ public final class RunningJob {
         return root;
     }
 
-    /** Whose job it is: the owner of its root process ("unknown" once it is gone). */
+    /** Whose job it is (see {@link #userOf}). */
     public String user() {
+        return userOf(root);
+    }
+
+    /**
+     * Whose job the tree under pid 1 {@code root} is: the owner of pid 1's child, the command
+     * (pid 1 itself stays root), or of pid 1 when it has no child; "unknown" once it is gone.
+     */
+    public static String userOf(int root) {
+        long task = Processes.onlyChild(root).map(ProcessHandle::pid).orElse((long) root);
         try {
-            return java.nio.file.Files.getOwner(java.nio.file.Path.of("/proc", Integer.toString(root))).getName();
+            return java.nio.file.Files.getOwner(Path.of("/proc", Long.toString(task))).getName();
         } catch (IOException e) {
             return "unknown";
         }

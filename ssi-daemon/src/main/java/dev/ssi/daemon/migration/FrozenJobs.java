@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.ssi.checkpoint.Criu;
 import dev.ssi.checkpoint.CriuException;
 import dev.ssi.checkpoint.os.OsException;
+import dev.ssi.checkpoint.os.OwnerOnly;
 import dev.ssi.daemon.job.HostedJob;
 import dev.ssi.daemon.job.HostedJobs;
 import dev.ssi.daemon.job.JobId;
@@ -57,7 +58,7 @@ public final class FrozenJobs {
     public FrozenJobs(NodeId self, Path dir, Journal journal, Criu criu, HostedJobs hosted,
             MigrationTarget.Placement placement) throws IOException {
         this.self = self;
-        this.dir = Files.createDirectories(dir);
+        this.dir = OwnerOnly.directories(dir);
         this.journal = journal;
         this.criu = criu;
         this.hosted = hosted;
@@ -83,7 +84,7 @@ public final class FrozenJobs {
         Path kept = imagesOf(job, epoch);
         if (Files.exists(images)) {
             Directories.deleteTree(kept);
-            Files.createDirectories(kept.getParent());
+            OwnerOnly.directories(kept.getParent());
             Files.move(images, kept, StandardCopyOption.ATOMIC_MOVE);
         } else if (!Files.isDirectory(kept)) {
             throw new IOException("the images of " + job + " are gone");

@@ -5,6 +5,7 @@ import com.google.protobuf.MessageLite;
 import dev.ssi.checkpoint.Criu;
 import dev.ssi.checkpoint.CriuException;
 import dev.ssi.checkpoint.os.Descriptors;
+import dev.ssi.checkpoint.os.OwnerOnly;
 import dev.ssi.checkpoint.os.Processes;
 import dev.ssi.daemon.job.DescriptorKeeper;
 import dev.ssi.daemon.job.HostedJobs;
@@ -30,7 +31,6 @@ import dev.ssi.transport.RefusedException;
 import dev.ssi.transport.connection.TransportNode;
 import dev.ssi.transport.stream.IncomingStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -140,7 +140,7 @@ public final class MigrationTarget implements TargetBound.Receiver {
         IncomingCopy p = new IncomingCopy(offer, from, incoming);
         try {
             Directories.deleteTree(p.dir);
-            Files.createDirectories(p.dir);
+            OwnerOnly.directories(p.dir);
         } catch (IOException e) {
             throw new RefusedException("cannot make " + p.dir + ": " + e.getMessage());
         }

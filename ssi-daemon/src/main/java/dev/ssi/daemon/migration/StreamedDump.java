@@ -3,11 +3,11 @@ package dev.ssi.daemon.migration;
 import dev.ssi.checkpoint.Criu;
 import dev.ssi.checkpoint.CriuException;
 import dev.ssi.checkpoint.DumpSpec;
+import dev.ssi.checkpoint.os.OwnerOnly;
 import dev.ssi.daemon.journal.CrashPoints;
 import dev.ssi.transport.connection.Peer;
 import dev.ssi.transport.stream.OutgoingStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -22,7 +22,7 @@ final class StreamedDump {
 
     static void run(Criu criu, DumpSpec spec, Peer peer, String label, Duration timeout)
             throws CriuException, IOException {
-        Files.createDirectories(spec.imagesDir());
+        OwnerOnly.directories(spec.imagesDir());
         OutgoingStream stream = peer.sendGrowingDirectory(spec.imagesDir(), label);
         try {
             criu.dump(spec, () -> {

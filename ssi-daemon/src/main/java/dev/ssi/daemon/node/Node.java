@@ -2,6 +2,7 @@ package dev.ssi.daemon.node;
 
 import dev.ssi.checkpoint.Criu;
 import dev.ssi.checkpoint.CriuException;
+import dev.ssi.checkpoint.os.OwnerOnly;
 import dev.ssi.daemon.confine.Confinement;
 import dev.ssi.daemon.confine.GuestsConfig;
 import dev.ssi.daemon.directory.PeerDirectory;
@@ -22,7 +23,6 @@ import dev.ssi.transport.connection.TransportNode;
 import dev.ssi.transport.trust.NodeIdentity;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -72,8 +72,8 @@ public final class Node implements AutoCloseable {
     public static Node start(NodeIdentity identity, TransportConfig config, Criu criu, Path shim, Path state,
             GuestsConfig guests, Map<NodeId, InetSocketAddress> peers)
             throws IOException, CriuException, InterruptedException {
-        Files.createDirectories(state.resolve("outgoing"));
-        Files.createDirectories(state.resolve("incoming"));
+        OwnerOnly.directories(state.resolve("outgoing"));
+        OwnerOnly.directories(state.resolve("incoming"));
         Journal journal = Journal.open(state);
         JournalState replayed = journal.recovered();
         DescriptorKeeper keeper;

@@ -9,6 +9,7 @@ import dev.ssi.daemon.LoopbackNodes;
 import dev.ssi.daemon.balance.load.Ids;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.job.JobSpec;
+import dev.ssi.daemon.job.Owner;
 import dev.ssi.daemon.node.Node;
 import dev.ssi.scheduler.JobInfo;
 import java.io.ByteArrayOutputStream;
@@ -47,7 +48,7 @@ class MoverTest {
         pool.start("full", 0);
         Node closed = pool.start("closed", 4);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        JobId job = ws.home().submit(new JobSpec(List.of("mawk", WORK), System.getenv(), state, 022), "root", out);
+        JobId job = ws.home().submit(new JobSpec(List.of("mawk", WORK), System.getenv(), state, 022), Owner.ROOT, out);
         MoveCosts costs = new MoveCosts(117e6);
         double before = costs.current().fixedSeconds();
 
@@ -78,7 +79,7 @@ class MoverTest {
         List<JobId> jobs = new java.util.ArrayList<>();
         for (int i = 0; i < 3; i++) {
             JobId job = ws.home().submit(new JobSpec(List.of("sh", "-c", "while :; do sleep 0.01; done"), System.getenv(), state,
-                    022), "root", new ByteArrayOutputStream());
+                    022), Owner.ROOT, new ByteArrayOutputStream());
             ws.home().move(job, dev.ssi.transport.NodeId.of("h1"));
             jobs.add(job);
         }

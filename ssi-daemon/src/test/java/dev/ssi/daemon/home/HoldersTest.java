@@ -3,6 +3,7 @@ package dev.ssi.daemon.home;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ssi.daemon.job.JobId;
+import dev.ssi.daemon.job.Owner;
 import dev.ssi.daemon.journal.Journal;
 import dev.ssi.daemon.peer.PeerCalls;
 import dev.ssi.daemon.peer.PeerMessages.Fate;
@@ -41,7 +42,7 @@ class HoldersTest {
     @BeforeEach
     void homeOfOneJob() throws Exception {
         journal = Journal.open(state);
-        job = new HomeJob(journal, JOB, List.of("true"), "alice", WS, Instant.now(), new HomeOutput(JOB, journal));
+        job = new HomeJob(journal, JOB, List.of("true"), new Owner("alice", 1000, 1000, List.of(1000)), WS, Instant.now(), new HomeOutput(JOB, journal));
         PeerCalls peers = new PeerCalls() {
             @Override
             @SuppressWarnings("unchecked")

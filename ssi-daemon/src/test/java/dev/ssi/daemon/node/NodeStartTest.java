@@ -10,6 +10,7 @@ import dev.ssi.daemon.confine.GuestsConfig;
 import dev.ssi.daemon.home.HomeJob;
 import dev.ssi.daemon.home.HomeOutput;
 import dev.ssi.daemon.job.JobId;
+import dev.ssi.daemon.job.Owner;
 import dev.ssi.daemon.journal.Journal;
 import dev.ssi.daemon.peer.PeerMessages.Output;
 import dev.ssi.daemon.peer.PeerMessages.OutputAck;
@@ -44,7 +45,7 @@ class NodeStartTest {
     @Test
     void outputArrivingWhileHomeRestartsIsKeptNotAcknowledgedAsForgotten() throws Exception {
         try (Journal journal = Journal.open(state.resolve("ws"))) {
-            HomeJob job = HomeJob.submitted(journal, JOB, List.of("sleep", "60"), "root", WS, Instant.now(),
+            HomeJob job = HomeJob.submitted(journal, JOB, List.of("sleep", "60"), Owner.ROOT, WS, Instant.now(),
                     new HomeOutput(JOB, journal));
             job.arrived(H1, 1, Instant.now());
         }

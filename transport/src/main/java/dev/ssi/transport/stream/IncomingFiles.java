@@ -9,6 +9,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * The files of one incoming stream as its sender announces them, checked against the
@@ -17,8 +20,11 @@ import java.nio.file.StandardOpenOption;
  * rules; all run on the stream's serial executor.
  */
 abstract sealed class IncomingFiles permits IncomingWholeFiles, IncomingGrowingFiles {
-    private static final OpenOption[] CREATE = {StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-            LinkOption.NOFOLLOW_LINKS};
+    private static final Set<OpenOption> CREATE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS);
+    /** Images are for the receiver's eyes alone: 0600, whatever the umask. */
+    private static final FileAttribute<?> OWNER_ONLY = PosixFilePermissions.asFileAttribute(
+            PosixFilePermissions.fromString("rw-------"));
     private static final OpenOption[] CONTINUE = {StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS};
 
     protected final StreamSettings settings;
@@ -71,7 +77,8 @@ abstract sealed class IncomingFiles permits IncomingWholeFiles, IncomingGrowingF
         file = Channels.closeQuietly(file);
         current = name;
         try {
-            file = FileChannel.open(directory.resolve(name), create ? CREATE : CONTINUE);
+            file = create ? FileChannel.open(directory.resolve(name), CREATE, OWNER_ONLY)
+                    : FileChannel.open(directory.resolve(name), CONTINUE);
         } catch (FileAlreadyExistsException e) {
             throw new StreamProblem("file " + name + " sent twice");
         }

@@ -11,6 +11,8 @@ import java.nio.ByteBuffer;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,6 +23,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * they grew); on any failure it deletes the directory and tells the sender why.
  */
 final class StreamReceiver {
+    /** The receiving directory is the receiver's alone: 0700, whatever the umask. */
+    private static final FileAttribute<?> OWNER_ONLY = PosixFilePermissions.asFileAttribute(
+            PosixFilePermissions.fromString("rwx------"));
+
     private enum State { OFFERED, RECEIVING, DONE, FAILED }
 
     private final NodeId from;
@@ -76,7 +82,7 @@ final class StreamReceiver {
                 return;
             }
             try {
-                Files.createDirectory(freshDirectory);
+                Files.createDirectory(freshDirectory, OWNER_ONLY);
             } catch (FileAlreadyExistsException e) {
                 fail("receiving directory " + freshDirectory + " already exists", true);
                 return;

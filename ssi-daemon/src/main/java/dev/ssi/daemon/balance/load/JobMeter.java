@@ -3,10 +3,8 @@ package dev.ssi.daemon.balance.load;
 import dev.ssi.daemon.job.JobHere;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.job.ResidentMemory;
+import dev.ssi.daemon.job.RunningJob;
 import dev.ssi.scheduler.JobInfo;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -83,16 +81,8 @@ public final class JobMeter {
         fraction = Math.max(fraction, threads.runnable());
         long since = firstSeenMillis.computeIfAbsent(job.job(), id -> nowMillis);
         double work = carriedWork.applyAsDouble(job.job()) + cpuTicks / ProcStat.TICKS_PER_SECOND * cpuSpeed;
-        JobInfo info = new JobInfo(Ids.scheduler(job.job()), user(job.root()), Ids.scheduler(job.home()),
+        JobInfo info = new JobInfo(Ids.scheduler(job.job()), RunningJob.userOf(job.root()), Ids.scheduler(job.home()),
                 pinned.test(job.job()), work, fraction, memory, job.epoch(), since);
         return new Measured(info, fraction >= RUNNABLE_FRACTION);
-    }
-
-    private static String user(int pid) {
-        try {
-            return Files.getOwner(Path.of("/proc", Integer.toString(pid))).getName();
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 }
