@@ -15,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
  * once done, puts the call, stream and close handlers in its place), and the error handler.
  */
 final class ConnectionInitializer extends ChannelInitializer<Channel> {
+    static final String TLS = "tls";
+
     private final NodeContext node;
     private final SslContext tls;
     private final ChannelGroup connections;
@@ -39,7 +41,7 @@ final class ConnectionInitializer extends ChannelInitializer<Channel> {
         ssl.setHandshakeTimeoutMillis(node.config().handshakeTimeout().toMillis());
         int maxFrame = node.config().maxFrameLength();
         channel.pipeline()
-                .addLast("tls", ssl)
+                .addLast(TLS, ssl)
                 .addLast("frames-in", new FrameDecoder(maxFrame))
                 .addLast("frames-out", new FrameEncoder(maxFrame))
                 .addLast("handshake", new HandshakeHandler(node, dialedHere, expected,
