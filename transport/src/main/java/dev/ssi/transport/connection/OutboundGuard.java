@@ -24,7 +24,9 @@ final class OutboundGuard extends ChannelDuplexHandler {
     private final NodeId peer;
     private final PeerLimits limits;
     private final AtomicBoolean refusing = new AtomicBoolean();
+    // On the event loop only.
     private ScheduledFuture<?> stall;
+    private boolean closing;
 
     OutboundGuard(Channel channel, NodeId peer, PeerLimits limits) {
         this.channel = channel;
@@ -57,7 +59,7 @@ final class OutboundGuard extends ChannelDuplexHandler {
     public void write(ChannelHandlerContext ctx, Object message, ChannelPromise promise) {
         ctx.write(message, promise);
         long queued = queuedBytes();
-        if (queued > limits.closeAboveBytes() && channel.isOpen()) {
+        if (queued > limits.closeAboveBytes() && !closing) {
             close("peer " + peer + " is not reading: " + queued + " bytes wait for it, over the "
                     + limits.closeAboveBytes() + " a connection may hold");
         }
@@ -68,7 +70,7 @@ final class OutboundGuard extends ChannelDuplexHandler {
         if (!channel.isWritable() && stall == null) {
             long millis = limits.stallTimeout().toMillis();
             stall = ctx.executor().schedule(() -> {
-                if (!channel.isWritable()) {
+                if (!channel.isWritable() && !closing) {
                     close("peer " + peer + " is not reading: " + queuedBytes() + " bytes have waited for it, over the "
                             + channel.config().getWriteBufferHighWaterMark() + " a connection may hold, for "
                             + millis + " ms");
@@ -89,10 +91,15 @@ final class OutboundGuard extends ChannelDuplexHandler {
         ctx.fireChannelInactive();
     }
 
-    /** No Close frame: it would wait behind what the peer does not read. */
+    /**
+     * No Close frame: it would wait behind what the peer does not read. Nothing more is read
+     * either, as TLS may take a few seconds more trying to say goodbye.
+     */
     private void close(String reason) {
+        closing = true;
         LOG.log(System.Logger.Level.WARNING, "closing connection with " + channel.remoteAddress() + ": " + reason);
         CloseReason.record(channel, reason);
+        channel.config().setAutoRead(false);
         channel.close();
     }
 }

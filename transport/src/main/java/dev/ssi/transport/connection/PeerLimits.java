@@ -37,7 +37,7 @@ public record PeerLimits(long maxQueuedBytes, Duration stallTimeout, int pending
         return new PeerLimits(maxQueuedBytes, timeout, pendingCalls, inboundCalls, inboundMessageBytes);
     }
 
-    /** Past this many bytes waiting, the connection is closed: answers alone get there only if the peer does not read. */
+    /** Past this many bytes waiting, the connection is closed: only answers to a peer that does not read get there. */
     long closeAboveBytes() {
         return 2 * maxQueuedBytes;
     }
