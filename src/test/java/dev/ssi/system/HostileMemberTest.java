@@ -26,19 +26,30 @@ import dev.ssi.daemon.peer.PeerMessages.OutputAck;
 import dev.ssi.daemon.peer.PeerMessages.OutputEnd;
 import dev.ssi.daemon.peer.PeerMessages.Signal;
 import dev.ssi.daemon.peer.PeerProtocol;
+import dev.ssi.pool.LocalPool;
+import dev.ssi.pool.PoolDaemons;
+import dev.ssi.pool.PoolNode;
+import dev.ssi.pool.PoolSpec;
 import dev.ssi.transport.CallType;
 import dev.ssi.transport.MessageType;
+import dev.ssi.transport.NodeId;
 import dev.ssi.transport.RefusedException;
+import dev.ssi.transport.connection.PeerLimits;
 import dev.ssi.transport.connection.TransportConfig;
 import dev.ssi.transport.connection.TransportNode;
+import dev.ssi.transport.trust.PoolAuthority;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +70,10 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class HostileMemberTest extends LoopbackPoolTest {
     private static final Duration CALL = Duration.ofSeconds(10);
+    private static final int FLOOD = 20_000;
+    /** The flooding member lets itself have all its calls outstanding at once. */
+    private static final TransportConfig FLOODER = TransportConfig.defaults(new InetSocketAddress("127.0.0.1", 0))
+            .withLimits(new PeerLimits(8L << 20, Duration.ofSeconds(30), FLOOD, 16, 4L << 20));
     private static final List<String> LOGGERS = List.of("dev.ssi.daemon.peer.PeerRefusal",
             "dev.ssi.daemon.balance.PoolGossip");
 
@@ -184,6 +199,107 @@ class HostileMemberTest extends LoopbackPoolTest {
         home.host().migrate(job, h1.id());
         assertEquals(ExitStatus.exited(0), home.home().exitOf(job).get(60, TimeUnit.SECONDS));
         assertEquals(numbers(300), out.toString(StandardCharsets.UTF_8), "ws still reaches h1 where it is");
+    }
+
+    /**
+     * The last two attacks of issue 13, on a real ssid with its own JVM and heap cap: a member
+     * floods it with calls, another sends calls and never reads a byte of the answers. The flood
+     * beyond the member's share is refused at once, the peer that never reads is closed with its
+     * reason logged; meanwhile {@code ssi ps} answers within a second each time, the heap stays
+     * under its cap, and a job whose output comes home from h1 ends as it would have.
+     */
+    @Test
+    @Timeout(300)
+    void aCallFloodAndAPeerThatNeverReadsCostARealSsidOnlyTheirOwnConnections() throws Exception {
+        int lines = 4000;
+        try (SystemPool real = SystemPool.up(state.resolve("real-pool"), new PoolSpec(1, 1, Optional.empty()),
+                Map.of("balance.enabled", "false"))) {
+            Process run = real.ssiRun(state, List.of("sh", "-c", COUNTER.formatted(lines)));
+            try {
+                ProcessOutput out = ProcessOutput.of(run.getInputStream());
+                out.awaitLines(20);
+                assertEquals("h1", real.migrate(real.awaitJob(), "h1").path("where").asText(), "output comes from h1");
+                floodAndNeverReadWhileWatching(real, PoolDaemons.node(real.local(), LocalPool.WORKSTATION));
+                assertEquals(0, run.waitFor(), "the victim's ssi-run");
+                assertEquals(numbers(lines), new String(out.all(), StandardCharsets.UTF_8), "as if nobody attacked");
+            } finally {
+                run.destroyForcibly();
+            }
+        }
+    }
+
+    /** Both attacks at once on {@code ws}, its {@code ssi ps} and heap watched until both are over. */
+    private static void floodAndNeverReadWhileWatching(SystemPool real, PoolNode ws) throws Exception {
+        PoolAuthority authority = PoolAuthority.load(real.local().workstationDir().resolve("ca"));
+        try (DaemonHeap heap = DaemonHeap.of(PoolDaemons.running(ws).orElseThrow().pid());
+             TransportNode flooder = TransportNode.start(authority.admit(NodeId.of("flooder"), Duration.ofDays(1)),
+                     FLOODER);
+             NeverReadingPeer sloth = NeverReadingPeer.connect(authority.admit(NodeId.of("sloth"), Duration.ofDays(1)),
+                     ws.address())) {
+            psMillis(ws); // this JVM's first ssi loads its classes
+            CompletableFuture<List<Throwable>> flood = CompletableFuture.supplyAsync(() -> fates(flooder, ws));
+            CompletableFuture<Long> unread = CompletableFuture.supplyAsync(() -> sloth.callUntilClosed(
+                    PeerProtocol.FATE.name(), fateOf("ws/999").toByteArray(), Duration.ofSeconds(120)));
+            long slowestPs = 0;
+            long mostHeap = 0;
+            int asked = 0;
+            while (!(flood.isDone() && unread.isDone())) {
+                slowestPs = Math.max(slowestPs, psMillis(ws));
+                mostHeap = Math.max(mostHeap, heap.now().getUsed());
+                asked++;
+                Thread.sleep(200);
+            }
+
+            List<Throwable> outcomes = flood.get();
+            assertTrue(outcomes.stream().allMatch(o -> o == null || o instanceof RefusedException),
+                    "every call of the flood was answered or refused, none waited for its timeout: "
+                            + outcomes.stream().filter(o -> o != null && !(o instanceof RefusedException)).limit(3)
+                            .toList());
+            long busy = outcomes.stream().filter(o -> o != null && o.getMessage().startsWith("busy: flooder has 16"))
+                    .count();
+            assertTrue(busy > 0, "the calls beyond the member's share are refused as such");
+            long requests = unread.get();
+            assertTrue(!sloth.isOpen(), "ws closed the connection that never reads, after " + requests + " calls");
+            String log = Files.readString(ws.log());
+            assertTrue(log.contains("refusing calls from flooder"), "the flood is logged");
+            assertTrue(log.lines().anyMatch(line -> line.contains("closing connection with")
+                    && line.contains("peer sloth is not reading")), "the reason for closing is logged");
+
+            long cap = heap.now().getMax();
+            long afterwards = heap.usedAfterCollecting();
+            System.out.printf("%d ssi ps during the attacks, the slowest %d ms; ws's heap at most %d bytes of %d,"
+                    + " %d once collected; %d calls unread before ws closed that connection; %d of the flood's %d"
+                    + " refused as busy%n", asked, slowestPs, mostHeap, cap, afterwards, requests, busy, FLOOD);
+            assertTrue(slowestPs < 1000, "ssi ps answered within a second each time: slowest " + slowestPs + " ms");
+            assertTrue(mostHeap < cap && afterwards < cap / 2, "ws's heap stayed under its cap of " + cap
+                    + ": at most " + mostHeap + ", " + afterwards + " once collected");
+            assertTrue(PoolDaemons.running(ws).isPresent() && !log.contains("OutOfMemoryError"), "ws runs on");
+        }
+    }
+
+    /** How long {@code ssi ps} took against {@code node}'s control socket; it must succeed. */
+    private static long psMillis(PoolNode node) {
+        long start = System.nanoTime();
+        SsiInThisJvm.Run ps = SsiInThisJvm.ssi("ps", "--socket", node.socket().toString());
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertEquals(0, ps.status(), ps.err());
+        return millis;
+    }
+
+    /** {@link #FLOOD} FATE calls at once from {@code flooder}; how each failed (null for an answer). */
+    private static List<Throwable> fates(TransportNode flooder, PoolNode to) {
+        NodeId node = NodeId.of(to.name());
+        List<CompletableFuture<Throwable>> outcomes = new ArrayList<>();
+        for (int i = 0; i < FLOOD; i++) {
+            outcomes.add(flooder.call(node, to.address(), PeerProtocol.FATE, fateOf("ws/999"), CALL)
+                    .handle((answer, failure) -> failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure));
+        }
+        return outcomes.stream().map(CompletableFuture::join).toList();
+    }
+
+    private static JobRef fateOf(String job) {
+        return JobRef.newBuilder().setJob(job).setEpoch(1).build();
     }
 
     private static BalanceConfig config(Node node) {

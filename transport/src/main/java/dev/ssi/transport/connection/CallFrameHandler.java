@@ -6,11 +6,15 @@ import dev.ssi.transport.wire.Frame;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
-/** Requests, responses and one-way messages: handlers run on the handler executor. */
+/**
+ * Requests, responses and one-way messages: handlers run on the handler executor, within what
+ * the peer's {@link InboundLimit} allows.
+ */
 final class CallFrameHandler extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(CallFrameHandler.class.getName());
 
@@ -46,7 +50,11 @@ final class CallFrameHandler extends ChannelInboundHandlerAdapter {
                     "no handler for " + request.type() + " on this node"));
             return;
         }
-        peer.servingStarted();
+        Optional<String> refusal = peer.inbound().admitCall(request.type());
+        if (refusal.isPresent()) {
+            channel.writeAndFlush(new Frame.ErrorReply(request.callId(), ErrorCode.REFUSED, refusal.get()));
+            return;
+        }
         executor.execute(() -> {
             CompletableFuture<byte[]> answer;
             try {
@@ -56,7 +64,7 @@ final class CallFrameHandler extends ChannelInboundHandlerAdapter {
             }
             answer.whenComplete((payload, failure) -> channel.writeAndFlush(failure == null
                     ? new Frame.Response(request.callId(), payload)
-                    : errorReply(request, failure)).addListener(written -> peer.servingDone()));
+                    : errorReply(request, failure)).addListener(written -> peer.inbound().callDone()));
         });
     }
 
@@ -76,12 +84,15 @@ final class CallFrameHandler extends ChannelInboundHandlerAdapter {
             LOG.log(System.Logger.Level.DEBUG, "no handler for message " + note.type() + " from " + peer.id());
             return;
         }
+        long charge = peer.inbound().messageQueued(note.payload().length);
         executor.execute(() -> {
             try {
                 handler.handle(peer.id(), note.payload());
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "message " + note.type() + " from " + peer.id()
                         + " failed: " + e, e);
+            } finally {
+                peer.inbound().messageDone(charge);
             }
         });
     }

@@ -6,6 +6,7 @@ import dev.ssi.transport.wire.FrameEncoder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.util.concurrent.CompletableFuture;
@@ -13,8 +14,12 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The pipeline of a peer connection: TLS, frame decoding and encoding, the handshake (which,
  * once done, puts the call, stream and close handlers in its place), and the error handler.
+ * Answers written while a read is under way (refusals of a flood, say) go out in one flush at
+ * its end, not one TLS record and one system call each.
  */
 final class ConnectionInitializer extends ChannelInitializer<Channel> {
+    static final String TLS = "tls";
+
     private final NodeContext node;
     private final SslContext tls;
     private final ChannelGroup connections;
@@ -39,7 +44,8 @@ final class ConnectionInitializer extends ChannelInitializer<Channel> {
         ssl.setHandshakeTimeoutMillis(node.config().handshakeTimeout().toMillis());
         int maxFrame = node.config().maxFrameLength();
         channel.pipeline()
-                .addLast("tls", ssl)
+                .addLast(TLS, ssl)
+                .addLast("flushes", new FlushConsolidationHandler())
                 .addLast("frames-in", new FrameDecoder(maxFrame))
                 .addLast("frames-out", new FrameEncoder(maxFrame))
                 .addLast("handshake", new HandshakeHandler(node, dialedHere, expected,

@@ -137,8 +137,9 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         Streams streams = new Streams(ctx.channel(), certified, node.config().streams(), node.bulk(),
                 node.handlerExecutor(), node.handlers()::stream);
         Peer peer = new Peer(certified, hello.capabilities(), ctx.channel(), dialedHere,
-                node.config().maxFrameLength(), streams);
+                node.config().maxFrameLength(), node.config().limits(), streams);
         ctx.pipeline()
+                .addAfter(ConnectionInitializer.TLS, "outbound", peer.outbound())
                 .addAfter(ctx.name(), "close", new CloseFrameHandler(peer, node.registry()))
                 .addAfter(ctx.name(), "streams", new StreamFrameHandler(streams))
                 .addAfter(ctx.name(), "calls", new CallFrameHandler(peer, node.handlers(), node.handlerExecutor()))

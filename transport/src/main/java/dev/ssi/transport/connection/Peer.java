@@ -1,5 +1,6 @@
 package dev.ssi.transport.connection;
 
+import dev.ssi.transport.BackPressureException;
 import dev.ssi.transport.CallTimeoutException;
 import dev.ssi.transport.CallType;
 import dev.ssi.transport.MessageType;
@@ -27,11 +28,11 @@ public final class Peer {
     private final Channel channel;
     private final boolean dialedHere;
     private final int maxPayload;
+    private final OutboundGuard outbound;
+    private final InboundLimit inbound;
     private final PendingCalls calls;
     private final Streams streams;
     private final CompletableFuture<String> closed = new CompletableFuture<>();
-    /** Requests from the peer that this node has not answered yet. */
-    private final java.util.concurrent.atomic.AtomicInteger serving = new java.util.concurrent.atomic.AtomicInteger();
     private static final long RETIRE_CHECK_MILLIS = 200;
     private static final long RETIRE_MAX_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
     /**
@@ -42,13 +43,15 @@ public final class Peer {
     private static final int RETIRE_IDLE_CHECKS = 25;
 
     Peer(NodeId id, Set<String> capabilities, Channel channel, boolean dialedHere, int maxFrameLength,
-         Streams streams) {
+         PeerLimits limits, Streams streams) {
         this.id = id;
         this.capabilities = Set.copyOf(capabilities);
         this.channel = channel;
         this.dialedHere = dialedHere;
         this.maxPayload = maxFrameLength - 1024;
-        this.calls = new PendingCalls(channel, id);
+        this.outbound = new OutboundGuard(channel, id, limits);
+        this.inbound = new InboundLimit(channel, id, limits);
+        this.calls = new PendingCalls(channel, id, limits.pendingCalls(), outbound);
         this.streams = streams;
     }
 
@@ -75,9 +78,22 @@ public final class Peer {
         return closed;
     }
 
-    /** A one-way message; the future completes once it is handed to the network. */
+    /** Bytes written to this connection that the peer has not taken yet. */
+    public long queuedBytes() {
+        return outbound.queuedBytes();
+    }
+
+    /**
+     * A one-way message; the future completes once it is handed to the network. It fails at once,
+     * with {@link BackPressureException}, while the peer leaves too much unread.
+     */
     public <T> CompletableFuture<Void> send(MessageType<T> type, T message) {
         byte[] payload = checkedPayload(type.codec().encode(message), type.name());
+        try {
+            outbound.checkRoom("message " + type.name());
+        } catch (BackPressureException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         CompletableFuture<Void> sent = new CompletableFuture<>();
         channel.writeAndFlush(new Frame.Message(type.name(), payload)).addListener(written -> {
             if (written.isSuccess()) {
@@ -91,7 +107,8 @@ public final class Peer {
 
     /**
      * A request and its answer. Fails with {@link CallTimeoutException}, {@link RefusedException},
-     * {@link RemoteFailureException} or {@link PeerGoneException}.
+     * {@link RemoteFailureException}, {@link PeerGoneException}, or at once with
+     * {@link BackPressureException}.
      */
     public <Q, R> CompletableFuture<R> call(CallType<Q, R> type, Q request, Duration timeout) {
         byte[] payload = checkedPayload(type.requestCodec().encode(request), type.name());
@@ -138,7 +155,7 @@ public final class Peer {
         if (!channel.isActive()) {
             return;
         }
-        boolean idle = calls.isEmpty() && serving.get() == 0 && streams.idle();
+        boolean idle = calls.isEmpty() && inbound.idle() && streams.idle();
         int idleFor = idle ? idleChecks + 1 : 0;
         if (idleFor >= RETIRE_IDLE_CHECKS || System.nanoTime() > deadline) {
             close(reason);
@@ -148,12 +165,12 @@ public final class Peer {
         }
     }
 
-    void servingStarted() {
-        serving.incrementAndGet();
+    OutboundGuard outbound() {
+        return outbound;
     }
 
-    void servingDone() {
-        serving.decrementAndGet();
+    InboundLimit inbound() {
+        return inbound;
     }
 
     boolean dialedHere() {

@@ -1,5 +1,6 @@
 package dev.ssi.transport.connection;
 
+import dev.ssi.transport.BackPressureException;
 import dev.ssi.transport.CallTimeoutException;
 import dev.ssi.transport.NodeId;
 import dev.ssi.transport.PeerGoneException;
@@ -17,22 +18,40 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Calls this node made on one connection that still wait for an answer. */
+/**
+ * Calls this node made on one connection that still wait for an answer: at most
+ * {@code maxPending}, each until its timeout; a call beyond, or one the connection has no room
+ * for ({@link OutboundGuard}), fails at once and is never sent.
+ */
 final class PendingCalls {
     private record Pending(CompletableFuture<byte[]> answer, ScheduledFuture<?> timeout) {
     }
 
     private final Channel channel;
     private final NodeId peer;
+    private final int maxPending;
+    private final OutboundGuard outbound;
     private final AtomicLong nextId = new AtomicLong(1);
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
 
-    PendingCalls(Channel channel, NodeId peer) {
+    PendingCalls(Channel channel, NodeId peer, int maxPending, OutboundGuard outbound) {
         this.channel = channel;
         this.peer = peer;
+        this.maxPending = maxPending;
+        this.outbound = outbound;
     }
 
     CompletableFuture<byte[]> call(String type, byte[] payload, Duration timeout) {
+        int waiting = pending.size();
+        if (waiting >= maxPending) {
+            return CompletableFuture.failedFuture(new BackPressureException(waiting + " calls to " + peer
+                    + " wait for answers already, the most a connection may; " + type + " not sent"));
+        }
+        try {
+            outbound.checkRoom("call " + type);
+        } catch (BackPressureException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         long id = nextId.getAndIncrement();
         CompletableFuture<byte[]> answer = new CompletableFuture<>();
         ScheduledFuture<?> timer = channel.eventLoop().schedule(() -> {

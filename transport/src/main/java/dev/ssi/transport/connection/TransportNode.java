@@ -38,8 +38,10 @@ import java.util.concurrent.TimeUnit;
  * mutually authenticated connection per peer. Register handlers before peers can need them.
  */
 public final class TransportNode implements AutoCloseable {
-    // Netty's queue stays short so control frames are not stuck behind bulk data.
-    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
+    // Streams pause above the high mark, so calls and messages (allowed up to PeerLimits.maxQueuedBytes)
+    // are not stuck behind bulk data; FrameSizeEstimator makes writes from other threads count at once.
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1 << 20,
+            PeerLimits.HIGH_WATER_MARK);
     /**
      * Streams move GiBs in blocks of half a MiB. Pooled buffers are reused; Netty's default
      * (adaptive) allocator, in a daemon's small direct-memory budget, allocates and zeroes fresh
@@ -76,6 +78,7 @@ public final class TransportNode implements AutoCloseable {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.SO_KEEPALIVE, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                    .childOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, FrameSizeEstimator.INSTANCE)
                     .childOption(ChannelOption.ALLOCATOR, BUFFERS)
                     .childHandler(new ConnectionInitializer(context, serverTls, connections, false, null, null))
                     .bind(config.listen()).sync().channel();
@@ -182,6 +185,7 @@ public final class TransportNode implements AutoCloseable {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .option(ChannelOption.MESSAGE_SIZE_ESTIMATOR, FrameSizeEstimator.INSTANCE)
                 .option(ChannelOption.ALLOCATOR, BUFFERS)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) context.config().handshakeTimeout().toMillis())
                 .handler(new ConnectionInitializer(context, clientTls, connections, true, node, result))

@@ -17,6 +17,9 @@ import java.util.function.Supplier;
  * (blocks still in flight when it failed) are dropped.
  */
 public final class Streams {
+    /** Streams one peer may have under way to this node at once (a migration needs one). */
+    static final int MAX_INCOMING = 16;
+
     private final Channel channel;
     private final NodeId peer;
     private final StreamSettings settings;
@@ -114,7 +117,9 @@ public final class Streams {
         if (incoming.putIfAbsent(id, receiver) != null) {
             throw new MalformedFrameException("stream id " + id + " offered twice");
         }
-        String problem = receiver.problemWithOffer();
+        String problem = incoming.size() > MAX_INCOMING
+                ? "busy: " + peer + " has " + MAX_INCOMING + " streams under way here, the most a peer may"
+                : receiver.problemWithOffer();
         StreamHandler decider = handler.get();
         if (problem != null) {
             receiver.refuse(problem);

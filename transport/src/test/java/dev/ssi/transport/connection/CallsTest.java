@@ -138,7 +138,7 @@ class CallsTest {
                 assertThrows(java.util.concurrent.ExecutionException.class, () -> refused.get(5, TimeUnit.SECONDS));
             }
             TransportConfig onThatPort = new TransportConfig(there, TestPool.config().tls(), TestPool.SMALL_STREAMS,
-                    Set.of("test"), Duration.ofSeconds(5), 1, 2, 2);
+                    Set.of("test"), Duration.ofSeconds(5), 1, 2, 2, PeerLimits.DEFAULTS);
             try (TransportNode z = TransportNode.start(own.authority.admit(NodeId.of("z"), Duration.ofDays(1)), onThatPort)) {
                 assertTrue(x.connect(z.id(), there).get(10, TimeUnit.SECONDS).isOpen(), "no refused dial lingers");
             }

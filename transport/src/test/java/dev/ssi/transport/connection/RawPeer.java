@@ -130,6 +130,12 @@ public final class RawPeer implements AutoCloseable {
         connection.join().writeAndFlush(bytes).syncUninterruptibly();
     }
 
+    /** Reads nothing more from the node, as a peer that has stopped reading would; it can still write. */
+    public void stopReading() {
+        Channel channel = connection.join();
+        channel.eventLoop().submit(() -> channel.config().setAutoRead(false)).syncUninterruptibly();
+    }
+
     /** Closes the write side abruptly, as a peer that dies mid-frame would. */
     public void hangUp() {
         connection.join().close().syncUninterruptibly();

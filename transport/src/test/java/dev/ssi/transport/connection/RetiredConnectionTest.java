@@ -28,7 +28,7 @@ class RetiredConnectionTest {
     private static Peer peerOn(EmbeddedChannel channel, PeerRegistry registry, boolean dialedHere) {
         Streams streams = new Streams(channel, NodeId.of("y"), TestPool.SMALL_STREAMS, Runnable::run, Runnable::run,
                 () -> null);
-        Peer peer = new Peer(NodeId.of("y"), Set.of(), channel, dialedHere, 1 << 20, streams);
+        Peer peer = new Peer(NodeId.of("y"), Set.of(), channel, dialedHere, 1 << 20, PeerLimits.DEFAULTS, streams);
         channel.closeFuture().addListener(closed -> peer.connectionClosed());
         return registry.register(peer);
     }

@@ -21,8 +21,16 @@ public final class TestPool implements AutoCloseable {
     }
 
     public TransportNode start(NodeIdentity identity) {
+        return start(identity, config());
+    }
+
+    public TransportNode start(String name, TransportConfig config) {
+        return start(authority.admit(NodeId.of(name), Duration.ofDays(1)), config);
+    }
+
+    private TransportNode start(NodeIdentity identity, TransportConfig config) {
         try {
-            TransportNode node = TransportNode.start(identity, config());
+            TransportNode node = TransportNode.start(identity, config);
             nodes.add(node);
             return node;
         } catch (InterruptedException e) {
@@ -34,7 +42,7 @@ public final class TestPool implements AutoCloseable {
     public static TransportConfig config() {
         TransportConfig defaults = TransportConfig.defaults(new InetSocketAddress("127.0.0.1", 0));
         return new TransportConfig(defaults.listen(), defaults.tls(), SMALL_STREAMS, java.util.Set.of("test"),
-                Duration.ofSeconds(5), 1, 2, 2);
+                Duration.ofSeconds(5), 1, 2, 2, PeerLimits.DEFAULTS);
     }
 
     public static Peer connect(TransportNode from, TransportNode to) {
