@@ -130,7 +130,8 @@ class OutputPumpTest {
         }
     }
 
-    private static final class Collected implements ChunkSink {
+    /** A sink with room for everything. */
+    private static class Collected implements WindowedSink {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         final List<Long> seqs = new ArrayList<>();
         final CompletableFuture<Long> end = new CompletableFuture<>();
@@ -148,6 +149,16 @@ class OutputPumpTest {
 
         synchronized String text() {
             return bytes.toString(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public boolean hasRoom(JobId job, int epoch) {
+            return true;
+        }
+
+        @Override
+        public void whenRoom(JobId job, int epoch, Runnable then) {
+            then.run();
         }
     }
 }
