@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * SECURITY.md claim 32: an ssi-run whose standard output nobody reads holds up its own job and
  * nothing else. Its job, writing far more than home spools for it, is paused in its write; ps,
- * another job's output and moves go on; the stuck job itself moves, and {@code ssi migrate}
- * answers; once the reader reads, every byte arrives, in order.
+ * another job's output and moves go on; the stuck job itself moves, is frozen and thawed, and
+ * each command answers; once the reader reads, every byte of its three epochs arrives, in order.
  */
 @Timeout(300)
 class SlowReaderTest extends LoopbackPoolTest {
@@ -61,6 +61,7 @@ class SlowReaderTest extends LoopbackPoolTest {
 
     @Test
     void aReaderThatReadsNothingHoldsUpOnlyItsOwnJob() throws Exception {
+        assertEquals(0, ssi("ps").status(), "ps, once before, so that its timing below is ssid's, not a cold CLI's");
         Process stuck = ssiRun(BIG);
         JobId job = awaitJob();
         Path spool = state.resolve("ws/spool/home/" + job.value().replace('/', '-'));
@@ -90,17 +91,26 @@ class SlowReaderTest extends LoopbackPoolTest {
         assertEquals(0, other.waitFor());
         assertEquals(numbers(400), seen.toString(), "the other job's output flowed, and moved, whole");
 
-        CompletableFuture<Run> migrate = CompletableFuture.supplyAsync(() -> ssi("migrate", job.value(), "h1"));
-        Run moved = migrate.get(60, TimeUnit.SECONDS);
-        assertEquals(0, moved.status(), moved.err());
+        long migrateMillis = answered("migrate", job.value(), "h1");
         assertEquals("h1", row(ssi("ps", "--json"), job).path("where").asText());
         assertTrue(h1.host().runs(job));
         awaitPausedInWrite(h1, job);
+        long freezeMillis = answered("freeze", job.value());
+        assertEquals("frozen", row(ssi("ps", "--json"), job).path("state").asText());
+        long thawMillis = answered("thaw", job.value());
+        assertTrue(home.host().runs(job));
+        awaitPausedInWrite(home, job);
         assertTrue(Files.size(spool) <= SPOOL, "home spools " + Files.size(spool) + " bytes, at most " + SPOOL);
 
-        assertEquals(digest(new ProcessBuilder(BIG).start().getInputStream()), digest(stuck.getInputStream()),
-                "the output, read at last, is the command's, byte for byte");
+        String direct = digest(new ProcessBuilder(BIG).start().getInputStream());
+        long reading = System.nanoTime();
+        String readAtLast = CompletableFuture.supplyAsync(() -> digest(stuck.getInputStream()))
+                .get(120, TimeUnit.SECONDS);
+        long readMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - reading);
+        assertEquals(direct, readAtLast, "the output, read at last, is the command's, byte for byte");
         assertEquals(0, stuck.waitFor());
+        System.out.printf("a job paused by its reader: ps %d ms; migrate %d ms, freeze %d ms, thaw %d ms; then %s"
+                + " read in %d ms%n", psMillis, migrateMillis, freezeMillis, thawMillis, readAtLast, readMillis);
     }
 
     private Process ssiRun(List<String> command) throws Exception {
@@ -116,6 +126,14 @@ class SlowReaderTest extends LoopbackPoolTest {
         List<String> argv = new ArrayList<>(List.of(args));
         argv.addAll(List.of("--socket", socket.toString()));
         return SsiInThisJvm.ssi(argv.toArray(String[]::new));
+    }
+
+    /** {@code ssi ARGS...}, which must answer, and succeed, within a minute; how long it took. */
+    private long answered(String... args) throws Exception {
+        long asked = System.nanoTime();
+        Run run = CompletableFuture.supplyAsync(() -> ssi(args)).get(60, TimeUnit.SECONDS);
+        assertEquals(0, run.status(), String.join(" ", args) + ": " + run.err());
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked);
     }
 
     private JobId awaitJob() throws InterruptedException {
@@ -199,16 +217,18 @@ class SlowReaderTest extends LoopbackPoolTest {
         }
     }
 
-    private static String digest(InputStream in) throws Exception {
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        byte[] buf = new byte[1 << 16];
-        long total = 0;
+    private static String digest(InputStream in) {
         try (in) {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            long total = 0;
             for (int n; (n = in.read(buf)) > 0; ) {
                 sha.update(buf, 0, n);
                 total += n;
             }
+            return total + " bytes, sha256 " + HexFormat.of().formatHex(sha.digest());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
-        return total + " bytes, sha256 " + HexFormat.of().formatHex(sha.digest());
     }
 }

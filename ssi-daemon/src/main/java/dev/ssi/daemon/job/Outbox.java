@@ -19,10 +19,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>An epoch has room for more while what home has not acknowledged is under both
  * {@value #MAX_UNACKED_BYTES} bytes and the room home's last acknowledgement gave (what its
- * spool for the job's ssi-run can take); without room, the epoch's pump stops reading the job's
- * pipe, so the job waits in its write instead of filling this node's memory, and the pump goes
- * on once an acknowledgement makes room ({@link #whenRoom}). Home gives no word unasked: an
- * epoch that heard nothing for a second sends its oldest unacknowledged chunk again, and only
+ * spool for the job's ssi-run can take), or while home has acknowledged everything: one chunk
+ * may always be on its way, to ask for room. Without room, the epoch's pump stops reading the
+ * job's pipe, so the job waits in its write instead of filling this node's memory, and the pump
+ * goes on once an acknowledgement makes room ({@link #whenRoom}). Home gives no word unasked:
+ * an epoch that heard nothing for a second sends its oldest unacknowledged chunk again, and only
  * that (a probe), until home takes it; then what home has room for goes again at once.
  */
 public final class Outbox implements WindowedSink {
@@ -78,7 +79,7 @@ public final class Outbox implements WindowedSink {
         }
 
         boolean hasRoom() {
-            return unackedBytes < Math.min(MAX_UNACKED_BYTES, room);
+            return unacked.isEmpty() || unackedBytes < Math.min(MAX_UNACKED_BYTES, room);
         }
     }
 

@@ -7,10 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ssi.checkpoint.os.ExitStatus;
 import dev.ssi.daemon.job.JobId;
+import dev.ssi.daemon.job.Outbox;
+import dev.ssi.daemon.job.Owner;
 import dev.ssi.daemon.journal.Journal;
+import dev.ssi.transport.NodeId;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,6 +122,30 @@ class HomeOutputTest {
         output.received(CHUNK);
 
         assertEquals(ExitStatus.exited(3), output.exit().getNow(null));
+    }
+
+    @Test
+    void aJobAtHomeWhoseSpoolFilledToTheByteGoesOnOnceItsReaderHasRead() throws Exception {
+        Outbox outbox = new Outbox(journal, (job, epoch) -> { });
+        HomeJob job = new HomeJob(journal, JOB, List.of("seq"), Owner.ROOT, NodeId.of("ws"), Instant.now(), output);
+        outbox.open(JOB, 0, new LocalHomeLink(Map.of(JOB, job), outbox), Map.of(), 0);
+        int seq = 0;
+        while (outbox.hasRoom(JOB, 0)) {
+            outbox.chunk(JOB, 0, seq, chunk(seq));
+            seq++;
+        }
+        assertEquals(FITTING + 1, seq, "the spool's worth, and one more chunk that asks for room");
+        assertEquals(0, output.ack(0).room());
+
+        Reader reader = attach(0);
+        reader.readAll();
+        output.received(reader.bytes.size());
+        Thread.sleep(1100);
+        outbox.resendUnacknowledged();
+
+        assertTrue(outbox.hasRoom(JOB, 0), "the probe's answer gave the outbox room again");
+        reader.readAll();
+        assertEquals((FITTING + 1) * CHUNK, reader.bytes.size());
     }
 
     @Test

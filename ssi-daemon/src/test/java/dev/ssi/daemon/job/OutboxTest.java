@@ -68,11 +68,13 @@ class OutboxTest {
         AtomicInteger woken = new AtomicInteger();
         outbox.chunk(JOB, 0, 0, new byte[CHUNK]);
         outbox.acknowledged(JOB, 0, 1, false, false, 0);
+        assertTrue(outbox.hasRoom(JOB, 0), "with nothing on its way, one chunk may go: it asks home for room");
+        outbox.chunk(JOB, 0, 1, new byte[CHUNK]);
         assertFalse(outbox.hasRoom(JOB, 0), "home's spool is full");
         outbox.whenRoom(JOB, 0, woken::incrementAndGet);
         assertEquals(0, woken.get());
 
-        outbox.acknowledged(JOB, 0, 1, false, false, CHUNK);
+        outbox.acknowledged(JOB, 0, 1, false, false, 2 * CHUNK);
 
         assertEquals(1, woken.get());
         assertTrue(outbox.hasRoom(JOB, 0));
