@@ -53,6 +53,8 @@ public final class HomeOutput {
     private ExitStatus status;
     private int statusEpoch = -1;
     private boolean spoolFailed;
+    /** Nobody will read the output: it is let go of as it is delivered. */
+    private boolean unwanted;
     private OutputReader reader;
 
     private HomeOutput(JobId job, Journal journal, ReaderSpool spool, long limit) {
@@ -155,6 +157,7 @@ public final class HomeOutput {
                     + from);
         }
         this.reader = reader;
+        unwanted = false;
         reader.more();
     }
 
@@ -190,6 +193,16 @@ public final class HomeOutput {
         drain();
     }
 
+    /**
+     * No reader has come back for the job's output, and none is waited for any more: it is let
+     * go of, from what is kept now on, as it is delivered, so that the job runs to its end
+     * instead of waiting in its write. A reader that attaches later gets what comes from then on.
+     */
+    public synchronized void letGoUnread() {
+        unwanted = true;
+        received(offset);
+    }
+
     public CompletableFuture<ExitStatus> exit() {
         return exit;
     }
@@ -207,6 +220,11 @@ public final class HomeOutput {
     private void drain() {
         boolean more = false;
         while (true) {
+            if (unwanted && kept < offset) {
+                kept = offset;
+                journal.append(Entry.newBuilder().setHomeReceived(HomeReceived.newBuilder().setJob(job.value())
+                        .setOffset(kept)).build());
+            }
             if (chunksInEpoch.getOrDefault(epoch, -1L) == seq) {
                 epoch++;
                 seq = 0;

@@ -130,8 +130,16 @@ public final class HomeSide implements HomeBound.Receiver {
         }
     }
 
-    /** Once {@code job} has ended, it is forgotten, its output with it, unless an ssi-run has attached to it meanwhile. */
+    /**
+     * A job no ssi-run has attached to since the reattach window began: its output is let go of
+     * as it comes (so the job is not held up by a reader that never returns), and once it has
+     * ended it is forgotten, unless an ssi-run has attached meanwhile.
+     */
     private void forgetOnceEndedIfUnattended(HomeJob job) {
+        if (job.output().isAttached() || !homed.containsKey(job.id())) {
+            return;
+        }
+        job.output().letGoUnread();
         job.output().exit().thenRun(() -> {
             if (!job.output().isAttached()) {
                 done(job.id());

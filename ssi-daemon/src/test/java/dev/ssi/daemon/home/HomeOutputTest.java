@@ -149,6 +149,25 @@ class HomeOutputTest {
     }
 
     @Test
+    void outputNobodyWillReadIsLetGoOfSoTheJobRunsToItsEnd() {
+        for (int seq = 0; seq <= FITTING; seq++) {
+            output.chunk(0, seq, chunk(seq));
+        }
+        assertEquals(FITTING, output.ack(0).nextSeq());
+
+        output.letGoUnread();
+        for (int seq = FITTING + 1; seq < 3 * FITTING; seq++) {
+            output.chunk(0, seq, chunk(seq));
+        }
+        assertEquals(3 * FITTING, output.ack(0).nextSeq());
+        assertEquals(LIMIT.bytes(), output.ack(0).room(), "nothing is kept");
+        output.end(0, 3 * FITTING);
+        output.exited(0, ExitStatus.exited(0));
+
+        assertEquals(ExitStatus.exited(0), output.exit().getNow(null));
+    }
+
+    @Test
     void anAttachmentFromOutputNoLongerKeptIsRefused() throws Exception {
         output.chunk(0, 0, chunk(0));
         output.chunk(0, 1, chunk(1));
