@@ -5,15 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ssi.checkpoint.os.ExitStatus;
 import dev.ssi.daemon.LoopbackNodes;
+import dev.ssi.daemon.control.ControlFrame;
+import dev.ssi.daemon.control.ControlFrame.Payload;
+import dev.ssi.daemon.control.ControlFrame.Type;
 import dev.ssi.daemon.home.SpoolLimit;
 import dev.ssi.daemon.job.JobHere;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.node.Node;
 import dev.ssi.system.SsiInThisJvm.Run;
 import java.io.BufferedReader;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,6 +120,29 @@ class SlowReaderTest extends LoopbackPoolTest {
         assertEquals(0, stuck.waitFor());
         System.out.printf("a job paused by its reader: ps %d ms; migrate %d ms, freeze %d ms, thaw %d ms; then %s"
                 + " read in %d ms%n", psMillis, migrateMillis, freezeMillis, thawMillis, readAtLast, readMillis);
+    }
+
+    @Test
+    void anAttachedClientThatBreaksTheProtocolIsHungUpOnAndOnlyIt() throws Exception {
+        Process other = ssiRun(List.of("sh", "-c", COUNTER.formatted(100)));
+        try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            DataOutputStream out = new DataOutputStream(Channels.newOutputStream(client));
+            DataInputStream in = new DataInputStream(Channels.newInputStream(client));
+            ControlFrame.of(Type.SUBMIT, new Payload().strings(List.of("sleep", "300")).strings(List.of())
+                    .string(state.toString()).u32(022)).writeTo(out);
+            ControlFrame started = ControlFrame.read(in);
+            assertEquals(Type.STARTED, started.type());
+            JobId job = new JobId(started.reader().string());
+
+            ControlFrame.of(Type.PS, new Payload()).writeTo(out);
+
+            assertEquals(null, ControlFrame.read(in), "the connection is closed");
+            assertEquals(ExitStatus.killedBy(1), home.home().exitOf(job).get(30, TimeUnit.SECONDS),
+                    "the job was hung up on");
+        }
+        assertEquals(numbers(100), new String(other.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        assertEquals(0, other.waitFor());
+        assertEquals(0, ssi("ps").status());
     }
 
     private Process ssiRun(List<String> command) throws Exception {

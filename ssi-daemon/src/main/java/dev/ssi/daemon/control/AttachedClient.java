@@ -116,6 +116,13 @@ final class AttachedClient implements OutputReader {
         write();
     }
 
+    /** Serving this client failed unexpectedly: it is let go of as if it had gone. */
+    void failed(RuntimeException e) {
+        if (!closed) {
+            gone("could not be served (" + e + ")");
+        }
+    }
+
     /** Closes the connection without a word to the job: ssid is stopping, and ssi-run attaches to the next one. */
     void close() {
         closed = true;

@@ -99,13 +99,13 @@ final class AttachedClients implements AutoCloseable {
         }
     }
 
-    /** A fault in one client's handling closes that client, never the loop. */
+    /** A fault in one client's handling ends that client, as a hang-up, never the loop. */
     private static void guarded(AttachedClient client, Runnable work) {
         try {
             work.run();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "an attached client failed; its connection is closed", e);
-            client.close();
+            client.failed(e);
         }
     }
 

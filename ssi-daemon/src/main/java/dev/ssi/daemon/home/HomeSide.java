@@ -1,7 +1,6 @@
 package dev.ssi.daemon.home;
 
 import dev.ssi.checkpoint.CriuException;
-import dev.ssi.checkpoint.os.OwnerOnly;
 import dev.ssi.checkpoint.os.ExitStatus;
 import dev.ssi.daemon.directory.PeerDirectory;
 import dev.ssi.daemon.host.HostSide;
@@ -28,7 +27,6 @@ import dev.ssi.daemon.peer.PeerRefusal;
 import dev.ssi.transport.NodeId;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,15 +40,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * The home of jobs (HTCondor's schedd): what this node owes the jobs submitted here wherever they
  * run — their spec and user, their output and exit status for their ssi-run, where they are, and
  * their user's signals, moves, freezes and thaws. It accepts only home-bound messages.
  *
- * <p>Just over 300 lines, on purpose: a job's output is {@link HomeOutput}'s and its record
- * {@link HomeJob}'s already; what is left is the one map of homed jobs and the operations on it
+ * <p>Near 400 lines, on purpose: a job's output is {@link HomeOutput}'s (its spool
+ * {@link HomeSpools}') and its record {@link HomeJob}'s already; what is left is the one map of homed jobs and the operations on it
  * that the control server and the peers call. Taking the user's operations (signal, move,
  * freeze, thaw) out would put a second owner on that map and one more hop between the command
  * line and the job, for some 80 lines.
@@ -66,8 +63,7 @@ public final class HomeSide implements HomeBound.Receiver {
     private final HostSide host;
     private final FrozenJobs frozen;
     private final ScheduledExecutorService timer;
-    private final Path spools;
-    private final SpoolLimit spoolLimit;
+    private final HomeSpools spools;
     private final Map<JobId, HomeJob> homed = new ConcurrentHashMap<>();
     private final Holders holders;
     private final AtomicLong jobNumbers = new AtomicLong();
@@ -80,8 +76,7 @@ public final class HomeSide implements HomeBound.Receiver {
         this.host = host;
         this.frozen = host.frozenJobs();
         this.timer = timer;
-        this.spools = OwnerOnly.directories(spools);
-        this.spoolLimit = spoolLimit;
+        this.spools = new HomeSpools(spools, spoolLimit, journal);
         this.holders = new Holders(directory.self(), directory, host::fate);
         frozen.onFrozen((job, epoch) -> Optional.ofNullable(homed.get(job))
                 .ifPresent(home -> home.arrived(self(), epoch, Instant.now())));
@@ -100,22 +95,11 @@ public final class HomeSide implements HomeBound.Receiver {
         jobNumbers.set(replayed.lastJobNumber());
         for (var state : replayed.homeJobs().values()) {
             JobId id = new JobId(state.submitted().getJob());
-            HomeJob job = HomeJob.restored(journal, state, self(),
-                    HomeOutput.restored(id, journal, state, spoolOf(id), spoolLimit));
+            HomeJob job = HomeJob.restored(journal, state, self(), spools.restore(id, state));
             homed.put(job.id(), job);
             timer.schedule(() -> hangUpIfUnattended(job), REATTACH_WINDOW.toSeconds(), TimeUnit.SECONDS);
         }
-        try (Stream<Path> files = Files.list(spools)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                if (homed.keySet().stream().noneMatch(job -> spoolOf(job).equals(file))) {
-                    Files.deleteIfExists(file);
-                }
-            }
-        }
-    }
-
-    private Path spoolOf(JobId job) {
-        return spools.resolve(job.value().replace('/', '-'));
+        spools.keepOnly(homed.keySet());
     }
 
     /** A job whose ssi-run did not come back after this node restarted is hung up on, as a terminal's would be. */
@@ -228,7 +212,7 @@ public final class HomeSide implements HomeBound.Receiver {
         long number = jobNumbers.incrementAndGet();
         journal.append(Entry.newBuilder().setSubmitted(Submitted.newBuilder().setNumber(number)).build());
         JobId job = JobId.of(self().value(), number);
-        HomeOutput output = HomeOutput.create(job, journal, spoolOf(job), spoolLimit);
+        HomeOutput output = spools.create(job);
         RunningJob running;
         try {
             running = host.launch(spec, owner);
