@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ssi.daemon.LoopbackNodes;
 import dev.ssi.daemon.control.ControlServer;
+import dev.ssi.daemon.home.SpoolLimit;
 import dev.ssi.daemon.node.Node;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -35,8 +36,13 @@ abstract class LoopbackPoolTest {
     @BeforeEach
     void startLoopbackPool() throws Exception {
         pool = new LoopbackNodes(state);
-        home = pool.start("ws", 4);
+        home = pool.start("ws", 4, homeSpoolLimit());
         h1 = pool.start("h1", 4);
+    }
+
+    /** How much of each job's output the workstation keeps for an ssi-run behind it. */
+    SpoolLimit homeSpoolLimit() {
+        return SpoolLimit.DEFAULT;
     }
 
     @AfterEach

@@ -37,7 +37,7 @@ public final class Ssid {
         Map<NodeId, InetSocketAddress> peers = new LinkedHashMap<>();
         config.peers().forEach((name, address) -> peers.put(NodeId.of(name), address));
         Node node = Node.start(identity, TransportConfig.defaults(config.listen()), Criu.locate(), config.shim(),
-                config.stateDir(), config.guests(), peers);
+                config.stateDir(), config.guests(), config.outputSpool(), peers);
         node.journalDamage().report().forEach(line -> System.err.println("ssid: " + line));
         Balance balance;
         try {

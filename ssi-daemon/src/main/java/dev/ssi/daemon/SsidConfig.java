@@ -2,6 +2,7 @@ package dev.ssi.daemon;
 
 import dev.ssi.daemon.balance.BalanceConfig;
 import dev.ssi.daemon.confine.GuestsConfig;
+import dev.ssi.daemon.home.SpoolLimit;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetSocketAddress;
@@ -23,6 +24,7 @@ import java.util.Set;
  * control.admin-group  whose members may, as root, drain and set host terms  (none: root alone)
  * peers            name@host:port, comma-separated                 (none)
  * shim             ssi-init                                        native/target/bin/ssi-init under ssi.root
+ * output.spool-max a job's output kept for an ssi-run behind it   64M (at least 2M)
  * </pre>
  * the keys of load measurement, gossip and balancing ({@code balance.*}, {@code gossip.*},
  * {@code load.scope}, {@code cpu.speed}, {@code advertise}) that {@link BalanceConfig} lists, and
@@ -31,10 +33,10 @@ import java.util.Set;
  */
 public record SsidConfig(String nodeName, InetSocketAddress listen, Path identityDir, Path stateDir,
         Path controlSocket, String adminGroup, Map<String, InetSocketAddress> peers, GuestsConfig guests, Path shim,
-        BalanceConfig balance) {
+        BalanceConfig balance, SpoolLimit outputSpool) {
 
     private static final Set<String> KEYS = union(Set.of("node.name", "listen", "identity.dir", "state.dir",
-            "control.socket", "control.admin-group", "peers", "shim"), union(BalanceConfig.KEYS, GuestsConfig.KEYS));
+            "control.socket", "control.admin-group", "peers", "shim", SpoolLimit.KEY), union(BalanceConfig.KEYS, GuestsConfig.KEYS));
 
     public static SsidConfig load(Path file) throws IOException {
         Properties p = new Properties();
@@ -64,9 +66,11 @@ public record SsidConfig(String nodeName, InetSocketAddress listen, Path identit
         InetSocketAddress listen = address("listen", p.getProperty("listen", "0.0.0.0:7420"));
         BalanceConfig balance;
         GuestsConfig guests;
+        SpoolLimit outputSpool;
         try {
             balance = BalanceConfig.read(p, listen);
             guests = GuestsConfig.read(p);
+            outputSpool = SpoolLimit.read(p);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
@@ -75,7 +79,7 @@ public record SsidConfig(String nodeName, InetSocketAddress listen, Path identit
                 Path.of(p.getProperty("control.socket", "/run/ssi/ssid.sock")),
                 p.getProperty("control.admin-group", "").strip(), Map.copyOf(peers),
                 guests,
-                Path.of(p.getProperty("shim", root + "/native/target/bin/ssi-init")), balance);
+                Path.of(p.getProperty("shim", root + "/native/target/bin/ssi-init")), balance, outputSpool);
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

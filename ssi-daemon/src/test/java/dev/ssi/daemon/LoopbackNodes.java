@@ -2,6 +2,7 @@ package dev.ssi.daemon;
 
 import dev.ssi.checkpoint.Criu;
 import dev.ssi.daemon.confine.GuestsConfig;
+import dev.ssi.daemon.home.SpoolLimit;
 import dev.ssi.daemon.node.Node;
 import dev.ssi.transport.NodeId;
 import dev.ssi.transport.connection.TransportConfig;
@@ -33,7 +34,16 @@ public final class LoopbackNodes implements AutoCloseable {
 
     /** A node whose transport is configured as {@code config} says (its stream limits, say). */
     public Node start(String name, int maxGuests, TransportConfig config) throws Exception {
-        Node node = startUnintroduced(name, maxGuests, config);
+        return start(name, maxGuests, config, SpoolLimit.DEFAULT);
+    }
+
+    /** A node whose home keeps at most {@code outputSpool} of each job's output for its ssi-run. */
+    public Node start(String name, int maxGuests, SpoolLimit outputSpool) throws Exception {
+        return start(name, maxGuests, TransportConfig.defaults(new InetSocketAddress("127.0.0.1", 0)), outputSpool);
+    }
+
+    private Node start(String name, int maxGuests, TransportConfig config, SpoolLimit outputSpool) throws Exception {
+        Node node = startUnintroduced(name, maxGuests, config, outputSpool);
         for (Node other : nodes) {
             if (other != node) {
                 other.directory().introduce(node.id(), node.address());
@@ -45,13 +55,15 @@ public final class LoopbackNodes implements AutoCloseable {
 
     /** A node of the pool that knows no other, and that no other knows. */
     public Node startUnintroduced(String name, int maxGuests) throws Exception {
-        return startUnintroduced(name, maxGuests, TransportConfig.defaults(new InetSocketAddress("127.0.0.1", 0)));
+        return startUnintroduced(name, maxGuests, TransportConfig.defaults(new InetSocketAddress("127.0.0.1", 0)),
+                SpoolLimit.DEFAULT);
     }
 
-    private Node startUnintroduced(String name, int maxGuests, TransportConfig config) throws Exception {
+    private Node startUnintroduced(String name, int maxGuests, TransportConfig config, SpoolLimit outputSpool)
+            throws Exception {
         Node node = Node.start(authority.admit(NodeId.of(name), Duration.ofDays(1)), config, Criu.locate(),
                 BIN.resolve("ssi-init"), state.resolve(name),
-                GuestsConfig.defaults().with(Map.of("guests.max", Integer.toString(maxGuests))));
+                GuestsConfig.defaults().with(Map.of("guests.max", Integer.toString(maxGuests))), outputSpool, Map.of());
         nodes.add(node);
         open.add(node);
         return node;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ssi.daemon.balance.BalanceConfig;
+import dev.ssi.daemon.home.SpoolLimit;
 import dev.ssi.scheduler.MigrationPolicy;
 import dev.ssi.scheduler.gossip.GossipConfig;
 import java.net.InetSocketAddress;
@@ -81,10 +82,21 @@ class SsidConfigTest {
     }
 
     @Test
+    void theOutputSpoolLimitIs64MUnlessSetAndAtLeast2M() throws Exception {
+        assertEquals(SpoolLimit.DEFAULT, load("node.name=h1\n").outputSpool());
+        assertEquals(64L << 20, SpoolLimit.DEFAULT.bytes());
+        assertEquals(new SpoolLimit(512L << 20), load("node.name=h1\noutput.spool-max=512M\n").outputSpool());
+        var tooSmall = assertThrows(IllegalArgumentException.class, () -> load("node.name=h1\noutput.spool-max=1M\n"));
+        assertTrue(tooSmall.getMessage().contains("'output.spool-max': '1M' is not a size of at least 2M"),
+                tooSmall.getMessage());
+    }
+
+    @Test
     void aBadValueOrAnUnknownKeyIsAnErrorNamingTheKey() {
         for (String line : new String[] {"gossip.interval=1", "gossip.interval=0s", "gossip.fanout=0", "balance.enabled=yes",
                 "balance.min-speedup=-1", "balance.link-rate=fast", "load.scope=galaxy", "cpu.speed=0",
-                "gossip.forget-after=1s", "advertise=:7420", "balance.cpu-bound=2", "gossip.window=x"}) {
+                "gossip.forget-after=1s", "advertise=:7420", "balance.cpu-bound=2", "gossip.window=x",
+                "output.spool-max=lots", "output.spool-max=0"}) {
             String key = line.substring(0, line.indexOf('='));
             var e = assertThrows(IllegalArgumentException.class, () -> load("node.name=h1\n" + line + "\n"), line);
             assertTrue(e.getMessage().contains("'" + key + "'"), line + " -> " + e.getMessage());

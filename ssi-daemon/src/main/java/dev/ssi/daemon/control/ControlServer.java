@@ -24,9 +24,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * ssid's Unix control socket. Anyone on the machine may connect; the kernel tells who the client
- * is (SO_PEERCRED), never the client. Each connection is served on a thread of a bounded pool
- * (an ssi-run holds its thread while its job runs); a client beyond {@value #MAX_CLIENTS} at
- * once is told so and hung up on.
+ * is (SO_PEERCRED), never the client. Each request is answered on a thread of a bounded pool; a
+ * client beyond {@value #MAX_CLIENTS} at once is told so and hung up on. An ssi-run, once its job
+ * is started or found, is handed to the {@link AttachedClients} loop, which serves it without a
+ * thread of its own until the job ends.
  */
 public final class ControlServer implements AutoCloseable {
     static final int MAX_CLIENTS = 128;
@@ -35,13 +36,16 @@ public final class ControlServer implements AutoCloseable {
 
     private final ExecutorService sessions = Threads.refusingBeyond("control-client", MAX_CLIENTS);
     private final ScheduledExecutorService closing = Threads.timer("control-refused");
+    private final AttachedClients attached;
     private final ServerSocketChannel server;
     private final Path socket;
     private final Node node;
     private final PoolControls pool;
     private final Admins admins;
 
-    private ControlServer(ServerSocketChannel server, Path socket, Node node, PoolControls pool, Admins admins) {
+    private ControlServer(ServerSocketChannel server, Path socket, Node node, PoolControls pool, Admins admins)
+            throws IOException {
+        this.attached = new AttachedClients(node);
         this.server = server;
         this.socket = socket;
         this.node = node;
@@ -115,7 +119,7 @@ public final class ControlServer implements AutoCloseable {
 
     private void serve(SocketChannel client, Owner user) {
         try {
-            sessions.execute(new ControlSession(client, node, pool, user, admins));
+            sessions.execute(new ControlSession(client, node, pool, user, admins, attached));
         } catch (RejectedExecutionException e) {
             refuse(client);
         }
@@ -155,6 +159,7 @@ public final class ControlServer implements AutoCloseable {
         server.close();
         sessions.shutdown();
         closing.shutdown();
+        attached.close();
         Files.deleteIfExists(socket);
     }
 }

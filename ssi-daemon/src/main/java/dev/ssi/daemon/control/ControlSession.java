@@ -1,7 +1,6 @@
 package dev.ssi.daemon.control;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ssi.checkpoint.os.ExitStatus;
 import dev.ssi.daemon.control.ControlFrame.Payload;
 import dev.ssi.daemon.control.ControlFrame.Type;
 import dev.ssi.daemon.home.HomeJob;
@@ -18,14 +17,13 @@ import java.nio.channels.SocketChannel;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
- * One local client's connection: an ssi-run submitting a job and waiting for it (its signals
- * go to the job, the job's output and exit status come back), or an ssi admin request.
+ * One local client's request: an ssi-run submitting a job or attaching to it again (once the job
+ * is started or found, its connection goes to the {@link AttachedClients} loop, which sends the
+ * job's output and exit status and takes its signals), or an ssi admin request.
  */
 final class ControlSession implements Runnable {
-    private static final int SIGHUP = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SocketChannel channel;
@@ -33,18 +31,22 @@ final class ControlSession implements Runnable {
     private final PoolControls pool;
     private final Owner user;
     private final Admins admins;
+    private final AttachedClients attached;
 
-    ControlSession(SocketChannel channel, Node node, PoolControls pool, Owner user, Admins admins) {
+    ControlSession(SocketChannel channel, Node node, PoolControls pool, Owner user, Admins admins,
+            AttachedClients attached) {
         this.channel = channel;
         this.node = node;
         this.pool = pool;
         this.user = user;
         this.admins = admins;
+        this.attached = attached;
     }
 
     @Override
     public void run() {
-        try (channel) {
+        boolean handedOver = false;
+        try {
             DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(ChannelStreams.input(channel)));
             DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(ChannelStreams.output(channel)));
             ControlFrame request = ControlFrame.read(in);
@@ -52,21 +54,43 @@ final class ControlSession implements Runnable {
                 return;
             }
             try {
-                answer(request, in, out);
+                handedOver = answer(request, in, out);
             } catch (IOException | RuntimeException | MigrationException e) {
                 ControlFrame.of(Type.ERROR, new Payload().string(String.valueOf(e.getMessage()))).writeTo(out);
             }
         } catch (IOException e) {
             // The client went away; nothing was half-done on its behalf.
+        } finally {
+            if (!handedOver) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // Closed either way.
+                }
+            }
         }
     }
 
-    private void answer(ControlFrame request, DataInputStream in, DataOutputStream out)
+    /** Answers {@code request}; true when the connection went to the attached clients' loop. */
+    private boolean answer(ControlFrame request, DataInputStream in, DataOutputStream out)
             throws IOException, MigrationException {
         var r = request.reader();
         switch (request.type()) {
-            case SUBMIT -> serve(node.home().submit(SubmitFrame.read(r), user), 0, in, out);
-            case ATTACH -> serve(ownJob("attach", r.string()), r.u64(), in, out);
+            case SUBMIT, ATTACH -> {
+                if (!attached.reserve()) {
+                    throw new IOException("ssid serves at most " + AttachedClients.MAX_ATTACHED
+                            + " ssi-runs at once; try again once some have finished");
+                }
+                try {
+                    JobId job = request.type() == Type.SUBMIT ? node.home().submit(SubmitFrame.read(r), user)
+                            : ownJob("attach", r.string());
+                    serve(job, request.type() == Type.SUBMIT ? 0 : r.u64(), in, out);
+                    return true;
+                } catch (IOException | RuntimeException e) {
+                    attached.release();
+                    throw e;
+                }
+            }
             case PS -> reply(out, jobs());
             case NODES -> reply(out, pool.nodes());
             case DRAIN -> {
@@ -92,64 +116,17 @@ final class ControlSession implements Runnable {
             }
             default -> throw new IOException("unexpected " + request.type() + " request");
         }
+        return false;
     }
 
     /**
-     * An ssi-run's job: its output from byte {@code from} on (0 for a job just submitted, more for
-     * an ssi-run attaching again after its home ssid restarted), then its exit status. This thread
-     * listens to the client until the job ends (its end stops the listening) or the client goes,
-     * then waits for the end if need be and reports it.
+     * An ssi-run's job, its output from byte {@code from} on (0 for a job just submitted, more for
+     * an ssi-run attaching again after its home ssid restarted): once STARTED is said, the
+     * connection is the attached clients' loop's, with whatever the client sent after its request.
      */
     private void serve(JobId job, long from, DataInputStream in, DataOutputStream out) throws IOException {
-        OutputFrames frames = new OutputFrames(out);
         ControlFrame.of(Type.STARTED, new Payload().string(job.value())).writeTo(out);
-        node.home().attach(job, user, frames, from);
-        CompletableFuture<ExitStatus> exit = node.home().exitOf(job);
-        exit.whenComplete((status, failure) -> stopListening());
-        listen(job, in);
-        if (!exit.isDone()) {
-            // A client that vanishes is a hang-up, as for a terminal.
-            node.home().detach(job, frames);
-            signalQuietly(job, SIGHUP);
-        }
-        ExitStatus status = exit.join();
-        ControlFrame.of(Type.EXIT, new Payload().u32(status.code()).u32(status.signal())).writeTo(out);
-        node.home().done(job);
-        node.home().detach(job, frames);
-    }
-
-    /** SIGNAL frames go to the job, RECEIVED ones tell home what output it may let go of. */
-    private void listen(JobId job, DataInputStream in) {
-        try {
-            for (ControlFrame f; (f = ControlFrame.read(in)) != null; ) {
-                if (f.type() == Type.SIGNAL) {
-                    node.home().signal(job, f.reader().u32());
-                } else if (f.type() == Type.RECEIVED) {
-                    node.home().received(job, f.reader().u64());
-                }
-            }
-        } catch (IOException e) {
-            // As at end-of-file: the client is gone, or the job ended and stopped the listening.
-        }
-    }
-
-    /** Ends the read {@link #listen} is blocked in (it then reads end-of-file); the client may still be written to. */
-    private void stopListening() {
-        try {
-            channel.shutdownInput();
-        } catch (IOException ignored) {
-            // The client is gone already: listening has stopped by itself.
-        }
-    }
-
-    private void signalQuietly(JobId job, int signal) {
-        if (!node.home().exitOf(job).isDone()) {
-            try {
-                node.home().signal(job, signal);
-            } catch (IOException ignored) {
-                // The job is beyond reach; its home will hear of its end.
-            }
-        }
+        attached.attach(channel, job, user, from, in.readNBytes(in.available()));
     }
 
     /**

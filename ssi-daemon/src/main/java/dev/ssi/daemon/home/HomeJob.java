@@ -86,13 +86,13 @@ public final class HomeJob {
         return new HomeJob(journal, id, argv, owner, here, now, output);
     }
 
-    /** A job whose home is here as the journal of this node's previous run left it. */
-    public static HomeJob restored(Journal journal, HomeJobState state, NodeId here) {
+    /** A job whose home is here as the journal of this node's previous run left it, its output as {@code output} took it back. */
+    public static HomeJob restored(Journal journal, HomeJobState state, NodeId here, HomeOutput output) {
         HomeSubmitted s = state.submitted();
         JobId id = new JobId(s.getJob());
         Instant submitted = Instant.ofEpochMilli(s.getSubmittedMillis());
         HomeJob job = new HomeJob(journal, id, s.getArgvList(), new Owner(s.getUser(), s.getUid(), s.getGid(), s.getGroupsList()), here, submitted,
-                HomeOutput.restored(id, journal, state));
+                output);
         state.locations().forEach(l -> job.holders.put(l.getEpoch(), NodeId.of(l.getNode())));
         state.located().ifPresent(l -> {
             job.where = NodeId.of(l.getNode());

@@ -27,6 +27,7 @@ import dev.ssi.daemon.peer.PeerRefusal;
 import dev.ssi.transport.NodeId;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -45,8 +46,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * run — their spec and user, their output and exit status for their ssi-run, where they are, and
  * their user's signals, moves, freezes and thaws. It accepts only home-bound messages.
  *
- * <p>Just over 300 lines, on purpose: a job's output is {@link HomeOutput}'s and its record
- * {@link HomeJob}'s already; what is left is the one map of homed jobs and the operations on it
+ * <p>Near 400 lines, on purpose: a job's output is {@link HomeOutput}'s (its spool
+ * {@link HomeSpools}') and its record {@link HomeJob}'s already; what is left is the one map of homed jobs and the operations on it
  * that the control server and the peers call. Taking the user's operations (signal, move,
  * freeze, thaw) out would put a second owner on that map and one more hop between the command
  * line and the job, for some 80 lines.
@@ -62,16 +63,20 @@ public final class HomeSide implements HomeBound.Receiver {
     private final HostSide host;
     private final FrozenJobs frozen;
     private final ScheduledExecutorService timer;
+    private final HomeSpools spools;
     private final Map<JobId, HomeJob> homed = new ConcurrentHashMap<>();
     private final Holders holders;
     private final AtomicLong jobNumbers = new AtomicLong();
 
-    public HomeSide(PeerDirectory directory, Journal journal, HostSide host, ScheduledExecutorService timer) {
+    /** Each job's output waits for its ssi-run in a spool file under {@code spools}, at most {@code spoolLimit} of it. */
+    public HomeSide(PeerDirectory directory, Journal journal, HostSide host, ScheduledExecutorService timer, Path spools,
+            SpoolLimit spoolLimit) throws IOException {
         this.directory = directory;
         this.journal = journal;
         this.host = host;
         this.frozen = host.frozenJobs();
         this.timer = timer;
+        this.spools = new HomeSpools(spools, spoolLimit, journal);
         this.holders = new Holders(directory.self(), directory, host::fate);
         frozen.onFrozen((job, epoch) -> Optional.ofNullable(homed.get(job))
                 .ifPresent(home -> home.arrived(self(), epoch, Instant.now())));
@@ -81,26 +86,49 @@ public final class HomeSide implements HomeBound.Receiver {
         return directory.self();
     }
 
-    /** Takes back the jobs whose home was here before a restart; those whose ssi-run does not come back are hung up on. */
-    public void recover(JournalState replayed) {
+    /**
+     * Takes back the jobs whose home was here before a restart, their output spooled again from
+     * the journal; those whose ssi-run does not come back are hung up on. Spools of jobs it
+     * forgot go.
+     */
+    public void recover(JournalState replayed) throws IOException {
         jobNumbers.set(replayed.lastJobNumber());
-        replayed.homeJobs().values().forEach(state -> {
-            HomeJob job = HomeJob.restored(journal, state, self());
+        for (var state : replayed.homeJobs().values()) {
+            JobId id = new JobId(state.submitted().getJob());
+            HomeJob job = HomeJob.restored(journal, state, self(), spools.restore(id, state));
             homed.put(job.id(), job);
             timer.schedule(() -> hangUpIfUnattended(job), REATTACH_WINDOW.toSeconds(), TimeUnit.SECONDS);
-        });
+        }
+        spools.keepOnly(homed.keySet());
     }
 
     /** A job whose ssi-run did not come back after this node restarted is hung up on, as a terminal's would be. */
     private void hangUpIfUnattended(HomeJob job) {
         if (!job.output().isAttached() && homed.containsKey(job.id())) {
-            job.output().exit().thenRun(() -> done(job.id()));
+            forgetOnceEndedIfUnattended(job);
             try {
                 signal(job.id(), SIGHUP);
             } catch (IOException | RuntimeException e) {
                 // It is beyond reach; its end still comes home and is forgotten then.
             }
         }
+    }
+
+    /**
+     * A job no ssi-run has attached to since the reattach window began: its output is let go of
+     * as it comes (so the job is not held up by a reader that never returns), and once it has
+     * ended it is forgotten, unless an ssi-run has attached meanwhile.
+     */
+    private void forgetOnceEndedIfUnattended(HomeJob job) {
+        if (job.output().isAttached() || !homed.containsKey(job.id())) {
+            return;
+        }
+        job.output().letGoUnread();
+        job.output().exit().thenRun(() -> {
+            if (!job.output().isAttached()) {
+                done(job.id());
+            }
+        });
     }
 
     /** Whether {@code job}, whose home is here, runs on {@code node} as far as this home knows (not frozen here). */
@@ -172,9 +200,10 @@ public final class HomeSide implements HomeBound.Receiver {
     /** What home has of the job's output; a job home has forgotten (its ssi-run has had its end) is all home. */
     private void acknowledge(NodeId host, JobId job, int epoch) {
         HomeJob home = homed.get(job);
-        HomeOutput.Ack ack = home == null ? new HomeOutput.Ack(Long.MAX_VALUE, true, true) : home.output().ack(epoch);
+        HomeOutput.Ack ack = home == null ? new HomeOutput.Ack(Long.MAX_VALUE, true, true, Long.MAX_VALUE)
+                : home.output().ack(epoch);
         directory.send(host, PeerProtocol.OUTPUT_ACK, OutputAck.newBuilder().setJob(job.value()).setEpoch(epoch)
-                .setNextSeq(ack.nextSeq()).setEndSeen(ack.endSeen()).setExitSeen(ack.exitSeen()).build())
+                .setNextSeq(ack.nextSeq()).setEndSeen(ack.endSeen()).setExitSeen(ack.exitSeen()).setRoom(ack.room()).build())
                 .exceptionally(failure -> null); // The host sends it again.
     }
 
@@ -183,14 +212,20 @@ public final class HomeSide implements HomeBound.Receiver {
         long number = jobNumbers.incrementAndGet();
         journal.append(Entry.newBuilder().setSubmitted(Submitted.newBuilder().setNumber(number)).build());
         JobId job = JobId.of(self().value(), number);
-        RunningJob running = host.launch(spec, owner);
-        homed.put(job, HomeJob.submitted(journal, job, spec.argv(), owner, self(), Instant.now(),
-                new HomeOutput(job, journal)));
+        HomeOutput output = spools.create(job);
+        RunningJob running;
+        try {
+            running = host.launch(spec, owner);
+        } catch (IOException | RuntimeException e) {
+            output.close();
+            throw e;
+        }
+        homed.put(job, HomeJob.submitted(journal, job, spec.argv(), owner, self(), Instant.now(), output));
         host.hostOwn(job, spec.argv(), running);
         return job;
     }
 
-    /** Starts a job here, its home, with its output going to {@code out} from the start. */
+    /** Starts a job here, its home, with its output going to {@code out}, a stream that never blocks, from the start. */
     public JobId submit(JobSpec spec, Owner owner, OutputStream out) throws IOException {
         JobId job = submit(spec, owner);
         attach(job, owner, out, 0);
@@ -198,31 +233,47 @@ public final class HomeSide implements HomeBound.Receiver {
     }
 
     /**
-     * {@code user}'s ssi-run takes a job's output from byte {@code from} on — at the start, or
-     * again after this node restarted. Another user's job is refused.
+     * {@code user}'s ssi-run takes a job's output from byte {@code from} on, at its own pace, as
+     * {@code reader} — at the start, or again after this node restarted; it reads from the output
+     * returned. Another user's job is refused.
      */
+    public HomeOutput attach(JobId job, Owner user, OutputReader reader, long from) throws IOException {
+        HomeOutput output = homeOutputFor(job, user);
+        output.attach(reader, from);
+        return output;
+    }
+
+    /** As the other {@code attach}, for a reader in this process whose stream never blocks. */
     public void attach(JobId job, Owner user, OutputStream out, long from) throws IOException {
+        HomeOutput output = homeOutputFor(job, user);
+        output.attach(new StreamReader(output, out, from), from);
+    }
+
+    private HomeOutput homeOutputFor(JobId job, Owner user) throws IOException {
         HomeJob home = homeJob(job);
         if (!user.mayActOn(home.owner())) {
             throw new IOException("attach refused: " + job + " is " + home.user() + "'s, not " + user.name() + "'s");
         }
-        home.output().attach(out, from);
+        return home.output();
     }
 
-    /** The ssi-run attached as {@code out} has gone. */
-    public void detach(JobId job, OutputStream out) {
-        Optional.ofNullable(homed.get(job)).ifPresent(h -> h.output().detach(out));
-    }
-
-    /** The job's ssi-run has its output below byte {@code upTo}. */
-    public void received(JobId job, long upTo) {
-        Optional.ofNullable(homed.get(job)).ifPresent(h -> h.output().received(upTo));
+    /**
+     * The ssi-run attached as {@code reader} has gone: the job's output is kept for another to
+     * attach, and if none has once the job has ended, it is forgotten.
+     */
+    public void detach(JobId job, OutputReader reader) {
+        Optional.ofNullable(homed.get(job)).ifPresent(h -> {
+            h.output().detach(reader);
+            timer.schedule(() -> forgetOnceEndedIfUnattended(h), REATTACH_WINDOW.toSeconds(), TimeUnit.SECONDS);
+        });
     }
 
     /** The job's ssi-run has its exit status: home forgets the job. */
     public void done(JobId job) {
-        if (homed.remove(job) != null) {
+        HomeJob gone = homed.remove(job);
+        if (gone != null) {
             journal.append(Entry.newBuilder().setHomeDone(HomeDone.newBuilder().setJob(job.value())).build());
+            gone.output().close();
         }
     }
 

@@ -8,7 +8,10 @@ import dev.ssi.transport.NodeId;
 import java.time.Instant;
 import java.util.Map;
 
-/** The job runs at home: its output goes straight to its {@link HomeJob}, acknowledged at once. */
+/**
+ * The job runs at home: its output goes straight to its {@link HomeJob}, acknowledged at once
+ * with the room its spool has left, so that the outbox holds back what would not fit.
+ */
 public final class LocalHomeLink implements HomeLink {
     private final Map<JobId, HomeJob> homed;
     private final Outbox outbox;
@@ -57,10 +60,10 @@ public final class LocalHomeLink implements HomeLink {
     private void acknowledge(JobId job, int epoch) {
         HomeJob home = homed.get(job);
         if (home == null) {
-            outbox.acknowledged(job, epoch, Long.MAX_VALUE, true, true);
+            outbox.acknowledged(job, epoch, Long.MAX_VALUE, true, true, Long.MAX_VALUE);
             return;
         }
         HomeOutput.Ack ack = home.output().ack(epoch);
-        outbox.acknowledged(job, epoch, ack.nextSeq(), ack.endSeen(), ack.exitSeen());
+        outbox.acknowledged(job, epoch, ack.nextSeq(), ack.endSeen(), ack.exitSeen(), ack.room());
     }
 }

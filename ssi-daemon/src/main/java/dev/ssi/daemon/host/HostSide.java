@@ -160,7 +160,7 @@ public final class HostSide implements HostBound.Receiver, AutoCloseable {
         } else if (message instanceof HostBound.OutputAck m) {
             OutputAck ack = m.message();
             hosted.outbox().acknowledged(new JobId(ack.getJob()), ack.getEpoch(), ack.getNextSeq(), ack.getEndSeen(),
-                    ack.getExitSeen());
+                    ack.getExitSeen(), ack.hasRoom() ? ack.getRoom() : Long.MAX_VALUE);
         }
         return CompletableFuture.completedFuture(null);
     }

@@ -104,12 +104,14 @@ public final class HostedJob {
 
     /**
      * The commit point of a migration away: the stopped original is killed, its end is not the
-     * job's end, and what it wrote before it stopped is on its way home.
+     * job's end, and what it wrote before it stopped is in the epoch's spool, on its way home as
+     * fast as home takes it. The move never waits for the job's reader: this epoch's output that
+     * home has not taken yet follows from here, after the job has gone.
      */
     public void leave() throws OsException {
         leaving = true;
         running.kill();
-        pump.drained().join();
+        pump.emptyPipe().exceptionally(broken -> null).join();
         outbox.left(id, epoch);
     }
 }

@@ -15,12 +15,19 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The way home for the output and the end of every job epoch hosted here, at least once: each
  * chunk is journaled before it is sent, and chunks, the end of the output and the exit status
- * are sent again until home acknowledges them (home drops what it already has). A reader that
- * gets too far ahead of home's acknowledgements waits, so a job whose home is away blocks on
- * its full pipe instead of filling this node's memory.
+ * are sent again until home acknowledges them (home drops what it already has).
+ *
+ * <p>An epoch has room for more while what home has not acknowledged is under both
+ * {@value #MAX_UNACKED_BYTES} bytes and the room home's last acknowledgement gave (what its
+ * spool for the job's ssi-run can take), or while home has acknowledged everything: one chunk
+ * may always be on its way, to ask for room. Without room, the epoch's pump stops reading the
+ * job's pipe, so the job waits in its write instead of filling this node's memory, and the pump
+ * goes on once an acknowledgement makes room ({@link #whenRoom}). Home gives no word unasked:
+ * an epoch that heard nothing for a second sends its oldest unacknowledged chunk again, and only
+ * that (a probe), until home takes it; then what home has room for goes again at once.
  */
-public final class Outbox implements ChunkSink {
-    /** Unacknowledged output one epoch may have before its reader waits. */
+public final class Outbox implements WindowedSink {
+    /** Unacknowledged output one epoch may have before its pump waits. */
     static final long MAX_UNACKED_BYTES = 8L << 20;
     private static final long RESEND_AFTER_NANOS = 1_000_000_000L;
     private static final System.Logger LOG = System.getLogger(Outbox.class.getName());
@@ -50,6 +57,11 @@ public final class Outbox implements ChunkSink {
         long unackedBytes;
         long bytesRead;
         long lastProgress = System.nanoTime();
+        /** What home's last acknowledgement said it takes beyond it. */
+        long room = Long.MAX_VALUE;
+        /** A probe went for want of word from home: once home takes it, what it has room for goes again. */
+        boolean probing;
+        Runnable whenRoom;
         long chunks = -1;
         boolean endSeen;
         ExitStatus exit;
@@ -64,6 +76,10 @@ public final class Outbox implements ChunkSink {
 
         boolean over() {
             return endSeen && (left || exitSeen);
+        }
+
+        boolean hasRoom() {
+            return unacked.isEmpty() || unackedBytes < Math.min(MAX_UNACKED_BYTES, room);
         }
     }
 
@@ -97,15 +113,30 @@ public final class Outbox implements ChunkSink {
             state.unackedBytes += data.length;
         }
         state.home.chunk(job, epoch, seq, data);
-        synchronized (state) {
-            while (state.unackedBytes > MAX_UNACKED_BYTES && epochs.containsKey(key(job, epoch))) {
-                try {
-                    state.wait(RESEND_AFTER_NANOS / 1_000_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+    }
+
+    @Override
+    public boolean hasRoom(JobId job, int epoch) {
+        return state(job, epoch).map(state -> {
+            synchronized (state) {
+                return state.hasRoom();
             }
+        }).orElse(true);
+    }
+
+    @Override
+    public void whenRoom(JobId job, int epoch, Runnable then) {
+        boolean now = state(job, epoch).map(state -> {
+            synchronized (state) {
+                if (state.hasRoom()) {
+                    return true;
+                }
+                state.whenRoom = then;
+                return false;
+            }
+        }).orElse(true);
+        if (now) {
+            then.run();
         }
     }
 
@@ -139,10 +170,15 @@ public final class Outbox implements ChunkSink {
         });
     }
 
-    /** Home has every chunk of the epoch below {@code nextSeq}, and its end or exit status if it says so. */
-    public void acknowledged(JobId job, int epoch, long nextSeq, boolean endSeen, boolean exitSeen) {
+    /**
+     * Home has every chunk of the epoch below {@code nextSeq}, and its end or exit status if it
+     * says so, and takes {@code room} bytes more now.
+     */
+    public void acknowledged(JobId job, int epoch, long nextSeq, boolean endSeen, boolean exitSeen, long room) {
         state(job, epoch).ifPresent(state -> {
             boolean progress;
+            Map<Long, byte[]> again = new TreeMap<>();
+            Runnable wake = null;
             synchronized (state) {
                 var done = state.unacked.headMap(nextSeq);
                 progress = !done.isEmpty() || (endSeen && !state.endSeen) || (exitSeen && !state.exitSeen);
@@ -150,40 +186,67 @@ public final class Outbox implements ChunkSink {
                 done.clear();
                 state.endSeen |= endSeen && state.unacked.isEmpty();
                 state.exitSeen |= exitSeen;
+                state.room = room;
                 if (progress) {
                     state.lastProgress = System.nanoTime();
+                    if (state.probing) {
+                        state.probing = false;
+                        long fits = room;
+                        for (Map.Entry<Long, byte[]> chunk : state.unacked.entrySet()) {
+                            if (chunk.getValue().length > fits) {
+                                break;
+                            }
+                            again.put(chunk.getKey(), chunk.getValue());
+                            fits -= chunk.getValue().length;
+                        }
+                    }
                 }
-                state.notifyAll();
+                if (state.whenRoom != null && state.hasRoom()) {
+                    wake = state.whenRoom;
+                    state.whenRoom = null;
+                }
             }
             if (progress) {
                 journal.append(Entry.newBuilder().setAcked(Acked.newBuilder().setJob(job.value()).setEpoch(epoch)
                         .setNextSeq(nextSeq)).build());
             }
+            again.forEach((seq, data) -> state.home.chunk(job, epoch, seq, data));
+            if (wake != null) {
+                wake.run();
+            }
             settleIfOver(state);
         });
     }
 
-    /** Sends again what home has not acknowledged for a while; the node's timer calls it. */
+    /**
+     * Probes home for the epochs it has not acknowledged anything of for a while: the oldest
+     * chunk it lacks goes again (the rest once it takes that), and the end and exit status it
+     * lacks; the node's timer calls it.
+     */
     public void resendUnacknowledged() {
         long now = System.nanoTime();
         for (EpochState state : epochs.values()) {
-            Map<Long, byte[]> chunks;
+            Map.Entry<Long, byte[]> probe;
             long end;
             ExitStatus exit;
             synchronized (state) {
                 if (now - state.lastProgress < RESEND_AFTER_NANOS) {
                     continue;
                 }
-                chunks = new TreeMap<>(state.unacked);
+                probe = state.unacked.firstEntry();
+                state.probing = probe != null;
                 end = state.endSeen ? -1 : state.chunks;
                 exit = state.exitSeen ? null : state.exit;
                 state.lastProgress = now;
             }
-            if (!chunks.isEmpty() || end >= 0 || exit != null) {
-                LOG.log(System.Logger.Level.DEBUG, "sending " + key(state.job, state.epoch) + " home again: "
-                        + chunks.size() + " chunks" + (end >= 0 ? ", its end" : "") + (exit != null ? ", its exit" : ""));
+            if (probe != null || end >= 0 || exit != null) {
+                LOG.log(System.Logger.Level.DEBUG, "probing home for " + key(state.job, state.epoch) + ": "
+                        + (probe != null ? "chunk " + probe.getKey() : "no chunk") + (end >= 0 ? ", its end" : "")
+                        + (exit != null ? ", its exit" : ""));
             }
-            chunks.forEach((seq, data) -> state.home.chunk(state.job, state.epoch, seq, data));
+            if (probe != null) {
+                state.home.chunk(state.job, state.epoch, probe.getKey(), probe.getValue());
+            }
             if (end >= 0) {
                 state.home.end(state.job, state.epoch, end);
             }

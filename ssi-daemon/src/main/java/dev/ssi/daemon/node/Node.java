@@ -7,6 +7,7 @@ import dev.ssi.daemon.confine.Confinement;
 import dev.ssi.daemon.confine.GuestsConfig;
 import dev.ssi.daemon.directory.PeerDirectory;
 import dev.ssi.daemon.home.HomeSide;
+import dev.ssi.daemon.home.SpoolLimit;
 import dev.ssi.daemon.host.HostSide;
 import dev.ssi.daemon.job.DescriptorKeeper;
 import dev.ssi.daemon.journal.Journal;
@@ -47,7 +48,7 @@ public final class Node implements AutoCloseable {
     private final HomeSide home;
 
     private Node(TransportNode transport, Criu criu, Path shim, Path state, Confinement confinement, Journal journal,
-            DescriptorKeeper keeper) throws CriuException, IOException {
+            DescriptorKeeper keeper, SpoolLimit outputSpool) throws CriuException, IOException {
         this.transport = transport;
         this.journal = journal;
         this.keeper = keeper;
@@ -55,7 +56,7 @@ public final class Node implements AutoCloseable {
         this.directory = new PeerDirectory(transport, PeerDirectory.CAPACITY);
         this.host = new HostSide(directory, criu, shim, state, journal, keeper, confinement, timer,
                 outbox -> home().localLink(outbox), (job, node) -> home().runsOn(job, node));
-        this.home = new HomeSide(directory, journal, host, timer);
+        this.home = new HomeSide(directory, journal, host, timer, state.resolve("spool").resolve("home"), outputSpool);
     }
 
     /** Starts a node that knows no other node yet; see the other {@code start}. */
@@ -64,13 +65,21 @@ public final class Node implements AutoCloseable {
         return start(identity, config, criu, shim, state, guests, Map.of());
     }
 
+    /** Starts a node whose home keeps the default {@link SpoolLimit} of output for each job; see the other {@code start}. */
+    public static Node start(NodeIdentity identity, TransportConfig config, Criu criu, Path shim, Path state,
+            GuestsConfig guests, Map<NodeId, InetSocketAddress> peers)
+            throws IOException, CriuException, InterruptedException {
+        return start(identity, config, criu, shim, state, guests, SpoolLimit.DEFAULT, peers);
+    }
+
     /**
      * Starts the node on {@code state}, knowing where {@code peers} listen: replays its journal,
      * takes back from its keeper the pipes of the jobs it hosted before a restart, takes those
-     * jobs over, and only then answers peers. Guest jobs run on the host owner's {@code guests} terms.
+     * jobs over, and only then answers peers. Guest jobs run on the host owner's {@code guests}
+     * terms; home keeps at most {@code outputSpool} of each job's output for its ssi-run.
      */
     public static Node start(NodeIdentity identity, TransportConfig config, Criu criu, Path shim, Path state,
-            GuestsConfig guests, Map<NodeId, InetSocketAddress> peers)
+            GuestsConfig guests, SpoolLimit outputSpool, Map<NodeId, InetSocketAddress> peers)
             throws IOException, CriuException, InterruptedException {
         OwnerOnly.directories(state.resolve("outgoing"));
         OwnerOnly.directories(state.resolve("incoming"));
@@ -87,7 +96,7 @@ public final class Node implements AutoCloseable {
         Confinement confinement = Confinement.start(transport.id().value(), state, guests);
         Node node;
         try {
-            node = new Node(transport, criu, shim, state, confinement, journal, keeper);
+            node = new Node(transport, criu, shim, state, confinement, journal, keeper, outputSpool);
         } catch (CriuException | RuntimeException e) {
             confinement.close();
             transport.close();

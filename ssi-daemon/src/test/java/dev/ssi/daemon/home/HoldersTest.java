@@ -42,7 +42,7 @@ class HoldersTest {
     @BeforeEach
     void homeOfOneJob() throws Exception {
         journal = Journal.open(state);
-        job = new HomeJob(journal, JOB, List.of("true"), new Owner("alice", 1000, 1000, List.of(1000)), WS, Instant.now(), new HomeOutput(JOB, journal));
+        job = new HomeJob(journal, JOB, List.of("true"), new Owner("alice", 1000, 1000, List.of(1000)), WS, Instant.now(), HomeOutput.create(JOB, journal, state.resolve("spool"), SpoolLimit.DEFAULT));
         PeerCalls peers = new PeerCalls() {
             @Override
             @SuppressWarnings("unchecked")

@@ -1,6 +1,7 @@
 package dev.ssi.daemon.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ssi.checkpoint.os.Pipe;
 import dev.ssi.checkpoint.os.Spool;
@@ -99,6 +100,60 @@ class OutputPumpTest {
         }
     }
 
+    @Test
+    void withoutRoomThePipeIsLeftUnreadSoItsWriterWaitsAndOnceThereIsRoomAllGoesOn() throws Exception {
+        byte[] big = new byte[1 << 20];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (byte) (i * 7 + i / 13);
+        }
+        try (Pipe status = Pipe.open()) {
+            // Its read end is the pump's, which closes it at the end; its write end the writer's.
+            Pipe pipe = Pipe.open();
+            Gated sink = new Gated();
+            OutputPump pump = OutputPump.start(new JobId("ws/1"), 1, RunningJob.adopt(0, pipe.readFd(), status.readFd(), ""),
+                    dir.resolve("spool"), OutputCursor.START, sink);
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try (OutputStream w = pipe.outputStream()) {
+                    w.write(big);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(500);
+            assertTrue(!writer.isDone(), "the writer waits in its write");
+            assertEquals(0, sink.bytes.size(), "nothing was handed on without room");
+            assertEquals(0, java.nio.file.Files.size(dir.resolve("spool")), "nothing was taken from the pipe");
+
+            sink.open();
+
+            writer.get(30, TimeUnit.SECONDS);
+            pump.drained().get(30, TimeUnit.SECONDS);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(big, sink.bytes.toByteArray());
+        }
+    }
+
+    @Test
+    void aJobLeavingHasItsPipeEmptiedIntoTheSpoolWhateverTheRoomAndTheRestGoesOnLater() throws Exception {
+        try (Pipe status = Pipe.open()) {
+            // Its read end is the pump's, which closes it at the end; its write end the writer's.
+            Pipe pipe = Pipe.open();
+            write(pipe, "written before it stopped\n");
+            pipe.closeWriteEnd();
+            Gated sink = new Gated();
+            OutputPump pump = OutputPump.start(new JobId("ws/1"), 1, RunningJob.adopt(0, pipe.readFd(), status.readFd(), ""),
+                    dir.resolve("spool"), OutputCursor.START, sink);
+
+            pump.emptyPipe().get(30, TimeUnit.SECONDS);
+            assertEquals("written before it stopped\n".length(), java.nio.file.Files.size(dir.resolve("spool")));
+            assertEquals("", sink.text(), "nothing is handed on without room");
+
+            sink.open();
+
+            assertEquals(1L, pump.drained().get(30, TimeUnit.SECONDS));
+            assertEquals("written before it stopped\n", sink.text());
+        }
+    }
+
     /** A pipe holding "then more\n", whose "first line\n" a pump took into the spool before its ssid was killed. */
     private Pipe firstLineTakenByAPumpThatDied() throws IOException {
         Pipe pipe = Pipe.open();
@@ -130,7 +185,42 @@ class OutputPumpTest {
         }
     }
 
-    private static final class Collected implements ChunkSink {
+    /** A sink that has no room until it is opened. */
+    private static final class Gated extends Collected {
+        private boolean open;
+        private Runnable waiting;
+
+        @Override
+        public synchronized boolean hasRoom(JobId job, int epoch) {
+            return open;
+        }
+
+        @Override
+        public void whenRoom(JobId job, int epoch, Runnable then) {
+            synchronized (this) {
+                if (!open) {
+                    waiting = then;
+                    return;
+                }
+            }
+            then.run();
+        }
+
+        void open() {
+            Runnable wake;
+            synchronized (this) {
+                open = true;
+                wake = waiting;
+                waiting = null;
+            }
+            if (wake != null) {
+                wake.run();
+            }
+        }
+    }
+
+    /** A sink with room for everything. */
+    private static class Collected implements WindowedSink {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         final List<Long> seqs = new ArrayList<>();
         final CompletableFuture<Long> end = new CompletableFuture<>();
@@ -148,6 +238,16 @@ class OutputPumpTest {
 
         synchronized String text() {
             return bytes.toString(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public boolean hasRoom(JobId job, int epoch) {
+            return true;
+        }
+
+        @Override
+        public void whenRoom(JobId job, int epoch, Runnable then) {
+            then.run();
         }
     }
 }

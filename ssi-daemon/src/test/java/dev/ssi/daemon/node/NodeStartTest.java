@@ -9,6 +9,7 @@ import dev.ssi.daemon.LoopbackNodes;
 import dev.ssi.daemon.confine.GuestsConfig;
 import dev.ssi.daemon.home.HomeJob;
 import dev.ssi.daemon.home.HomeOutput;
+import dev.ssi.daemon.home.SpoolLimit;
 import dev.ssi.daemon.job.JobId;
 import dev.ssi.daemon.job.Owner;
 import dev.ssi.daemon.journal.Journal;
@@ -46,7 +47,7 @@ class NodeStartTest {
     void outputArrivingWhileHomeRestartsIsKeptNotAcknowledgedAsForgotten() throws Exception {
         try (Journal journal = Journal.open(state.resolve("ws"))) {
             HomeJob job = HomeJob.submitted(journal, JOB, List.of("sleep", "60"), Owner.ROOT, WS, Instant.now(),
-                    new HomeOutput(JOB, journal));
+                    HomeOutput.create(JOB, journal, state.resolve("spool"), SpoolLimit.DEFAULT));
             job.arrived(H1, 1, Instant.now());
         }
         PoolAuthority authority = PoolAuthority.create("test-pool", Duration.ofDays(1));

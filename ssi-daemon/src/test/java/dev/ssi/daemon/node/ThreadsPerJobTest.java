@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * An ssid's threads do not grow with its jobs (docs/concurrency.md): real ssi-runs attached to a
  * real control socket, the jobs running here, the threads of this JVM counted with 1 job and with
  * 10. Two pools may grow with them, each to its fixed bound: the control pool's (a thread per
- * attached client) and the output pool's (a thread per job writing output at the moment).
+ * request answered at once: ten ssi-runs started together; attached, they hold none) and the
+ * output pool's (a thread per job writing output at the moment).
  */
 @Timeout(120)
 class ThreadsPerJobTest {
