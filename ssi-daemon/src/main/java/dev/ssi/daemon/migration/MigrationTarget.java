@@ -52,11 +52,11 @@ import java.util.function.BiPredicate;
  * of the job (FATE) and acts on the answer; it never resumes on its own.
  *
  * <p>The offer's checks are {@link OfferCheck}'s, the images' {@link ReceivedImages}'s, a copy's
- * state is {@link IncomingCopy}, the questioning of waiting copies is {@link WaitingCopies}'s. What is left (a little over 300
- * lines) stays one class on purpose: accept, images, restore, commit, abort, discard and
- * recovery are the steps of one state machine over the same pending copies, each guarded by the
- * copy's lock and journaled the same way; split, the lock and the journal order would be spread
- * over classes that must still agree on them.
+ * state is {@link IncomingCopy}, the questioning of waiting copies is {@link WaitingCopies}'s.
+ * What is left (a little over 300 lines) stays one class on purpose: accept, images, restore,
+ * commit, abort, discard and recovery are the steps of one state machine over the same pending
+ * copies, each guarded by the copy's lock and journaled the same way; split, the lock and the
+ * journal order would be spread over classes that must still agree on them.
  */
 public final class MigrationTarget implements TargetBound.Receiver {
     private static final System.Logger LOG = System.getLogger(MigrationTarget.class.getName());
