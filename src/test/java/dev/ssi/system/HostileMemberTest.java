@@ -5,17 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
+import dev.ssi.checkpoint.Criu;
+import dev.ssi.checkpoint.DumpSpec;
 import dev.ssi.checkpoint.os.ExitStatus;
 import dev.ssi.daemon.balance.Balance;
 import dev.ssi.daemon.balance.BalanceConfig;
 import dev.ssi.daemon.balance.BalanceMessages.Entry;
+import dev.ssi.daemon.LoopbackNodes;
 import dev.ssi.daemon.balance.BalanceMessages.Gossip;
 import dev.ssi.daemon.job.JobId;
+import dev.ssi.daemon.job.JobPipes;
 import dev.ssi.daemon.job.JobSpec;
 import dev.ssi.daemon.job.Owner;
+import dev.ssi.daemon.job.RunningJob;
 import dev.ssi.daemon.node.Node;
+import dev.ssi.daemon.peer.PeerMessages.Abort;
 import dev.ssi.daemon.peer.PeerMessages.Arrived;
 import dev.ssi.daemon.peer.PeerMessages.Exit;
 import dev.ssi.daemon.peer.PeerMessages.JobRef;
@@ -42,6 +49,7 @@ import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,6 +88,7 @@ class HostileMemberTest extends LoopbackPoolTest {
     private TransportNode evil;
     private final List<Logger> watched = new CopyOnWriteArrayList<>();
     private final List<String> logged = new CopyOnWriteArrayList<>();
+    private final List<String> markers = new CopyOnWriteArrayList<>();
     private final Handler handler = new Handler() {
         @Override
         public void publish(LogRecord record) {
@@ -107,6 +116,19 @@ class HostileMemberTest extends LoopbackPoolTest {
     @AfterEach
     void stopWatching() {
         watched.forEach(logger -> logger.removeHandler(handler));
+    }
+
+    /** A copy restored but never committed outlives its node (it waits for its source): killed here, pid 1 first. */
+    @AfterEach
+    void killWhatForgedImagesRun() {
+        for (String marker : markers) {
+            for (long pid : sleepers(marker)) {
+                ProcessHandle.of(pid).flatMap(ProcessHandle::parent)
+                        .filter(init -> init.info().command().orElse("").endsWith("ssi-init"))
+                        .ifPresent(ProcessHandle::destroyForcibly);
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
     }
 
     @Test
@@ -167,6 +189,64 @@ class HostileMemberTest extends LoopbackPoolTest {
         assertEquals(h1.id(), home.home().homeJob(job).where(), "home still knows where the job runs");
         assertEquals(ExitStatus.exited(0), home.home().exitOf(job).get(60, TimeUnit.SECONDS));
         assertEquals(numbers(1500), out.toString(StandardCharsets.UTF_8), "same as a run nobody attacked");
+    }
+
+    /**
+     * A real dump of a real job of root's, offered as nobody's: h1 takes the offer and the
+     * images, but refuses to restore them; nothing of them runs, nothing of them is left, the
+     * victim runs on. The same images offered as root's, whose they are, are restored.
+     */
+    @Test
+    void anOfferWhoseImagesRunAsAnotherUserIsRefusedBeforeCriuSeesThem() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        JobId victim = home.home().submit(new JobSpec(List.of("sh", "-c", COUNTER.formatted(1500)), System.getenv(),
+                state, 022), Owner.ROOT, out);
+        awaitLines(out, 20);
+        home.host().migrate(victim, h1.id());
+        awaitWhere(victim, h1);
+        Owner nobody = Owner.account("nobody").orElseThrow();
+        String marker = marker();
+        Forged forged = dumpOf(Owner.ROOT, marker);
+
+        offerAndStream("evil/1", "nobody", forged);
+        assertRefused(() -> call(h1, PeerProtocol.RESTORE, JobRef.newBuilder().setJob("evil/1").setEpoch(1).build()),
+                "task 2 runs as uid 0, the job's owner is nobody (" + nobody.uid() + ")");
+        awaitLogged("Images for evil/1 from evil refused: task 2 runs as uid 0");
+        assertEquals(List.of(), sleepers(marker), "nothing of the images runs");
+        assertTrue(!h1.host().runs(new JobId("evil/1")));
+        assertEquals(List.of(), incoming(h1), "the images are gone");
+        assertRefused(() -> call(h1, PeerProtocol.COMMIT, JobRef.newBuilder().setJob("evil/1").setEpoch(1).build()),
+                "no accepted offer of it from evil");
+
+        offerAndStream("evil/2", "root", forged);
+        call(h1, PeerProtocol.RESTORE, JobRef.newBuilder().setJob("evil/2").setEpoch(1).build());
+        assertEquals(1, sleepers(marker).size(), "the same images as their owner's are restored");
+        call(h1, PeerProtocol.ABORT, Abort.newBuilder().setJob("evil/2").setEpoch(1).setReason("done").build());
+        awaitNoSleepers(marker);
+
+        assertEquals(ExitStatus.exited(0), home.home().exitOf(victim).get(60, TimeUnit.SECONDS));
+        assertEquals(numbers(1500), out.toString(StandardCharsets.UTF_8), "same as a run nobody attacked");
+    }
+
+    /**
+     * The same where CRIU can dump a user's job (root holds CAP_SYS_RESOURCE): one real user's
+     * job, offered as another's, is refused.
+     */
+    @Test
+    void anOfferOfOneUsersJobAsAnothersIsRefused() throws Exception {
+        assumeTrue(rootHasCapSysResource(), "root lacks CAP_SYS_RESOURCE here: CRIU cannot dump another user's job");
+        try (TestUsers users = new TestUsers()) {
+            Owner alice = Owner.account(users.create("")).orElseThrow();
+            Owner bob = Owner.account(users.create("")).orElseThrow();
+            String marker = marker();
+            Forged forged = dumpOf(alice, marker);
+
+            offerAndStream("evil/3", bob.name(), forged);
+            assertRefused(() -> call(h1, PeerProtocol.RESTORE, JobRef.newBuilder().setJob("evil/3").setEpoch(1)
+                    .build()), "task 2 runs as uid " + alice.uid() + ", the job's owner is " + bob.name());
+            assertEquals(List.of(), sleepers(marker), "nothing of the images runs");
+            assertEquals(List.of(), incoming(h1), "the images are gone");
+        }
     }
 
     @Test
@@ -312,6 +392,65 @@ class HostileMemberTest extends LoopbackPoolTest {
     private static Entry entry(String node, String address) {
         return Entry.newBuilder().setNode(node).setAddress(address).setCpus(4).setCpuSpeed(1)
                 .setTotalMemoryBytes(1L << 30).setFreeMemoryBytes(1L << 29).build();
+    }
+
+    /** A number of seconds to sleep no other process sleeps, so that the processes of the images are known by it. */
+    private String marker() {
+        String marker = Long.toString(900_000 + new java.util.Random().nextInt(90_000));
+        markers.add(marker);
+        return marker;
+    }
+
+    /** A real job's images (a sleep of {@code marker} seconds, as {@code owner}), and how CRIU names its pipes. */
+    private record Forged(Path images, JobPipes pipes) {}
+
+    private Forged dumpOf(Owner owner, String marker) throws Exception {
+        Path dir = Files.createTempDirectory(state, "forged");
+        RunningJob job = RunningJob.launch(LoopbackNodes.BIN.resolve("ssi-init"), new JobSpec(List.of("sleep", marker),
+                Map.of(), Path.of("/"), 022), owner);
+        try {
+            Criu.locate().dump(DumpSpec.of(job.root(), dir.resolve("images"), dir.resolve("work")));
+        } finally {
+            job.kill();
+        }
+        awaitNoSleepers(marker);
+        return new Forged(dir.resolve("images"), job.pipes());
+    }
+
+    /** Offers {@code job}, as {@code user}'s, to h1 from evil, and streams it the images. */
+    private void offerAndStream(String job, String user, Forged forged) throws Exception {
+        call(h1, PeerProtocol.OFFER, Offer.newBuilder().setJob(job).setHome("evil").addArgv("sleep")
+                .setStdinKey(forged.pipes().stdin()).setStdoutKey(forged.pipes().stdout())
+                .setStatusKey(forged.pipes().status()).setUser(user).setImageBytes(1 << 20)
+                .setCpuinfo(ByteString.copyFrom(Criu.locate().fingerprint().cpuinfoImage())).build());
+        evil.connect(h1.id(), h1.address()).get(10, TimeUnit.SECONDS).sendDirectory(forged.images(), job).completion()
+                .get(30, TimeUnit.SECONDS);
+    }
+
+    /** The processes running {@code sleep marker}. */
+    private static List<Long> sleepers(String marker) {
+        return ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(a -> a.length == 1 && a[0].equals(marker))
+                .orElse(false) && p.info().command().orElse("").endsWith("sleep")).map(ProcessHandle::pid).toList();
+    }
+
+    private static void awaitNoSleepers(String marker) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!sleepers(marker).isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "sleep " + marker + " still runs: " + sleepers(marker));
+            Thread.sleep(10);
+        }
+    }
+
+    private List<Path> incoming(Node node) throws Exception {
+        try (var copies = Files.list(state.resolve(node.id().value()).resolve("incoming"))) {
+            return copies.toList();
+        }
+    }
+
+    private static boolean rootHasCapSysResource() throws Exception {
+        String effective = Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .filter(l -> l.startsWith("CapEff:")).findFirst().orElseThrow().substring("CapEff:".length()).strip();
+        return (Long.parseLong(effective, 16) & (1L << 24)) != 0;
     }
 
     private static Offer offer(String job, String home) {

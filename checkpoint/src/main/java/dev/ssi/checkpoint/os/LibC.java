@@ -89,6 +89,11 @@ interface LibC extends Library {
     /** A {@code struct group}, or null when there is no such group. */
     Pointer getgrnam(String name);
 
+    Pointer getpwnam(String name);
+
+    /** -1, with {@code count} set to the number needed, when {@code groups} is too small. */
+    int getgrouplist(String user, int group, int[] groups, IntByReference count);
+
     int waitpid(int pid, int[] status, int options) throws LastErrorException;
 
     int kill(int pid, int sig) throws LastErrorException;

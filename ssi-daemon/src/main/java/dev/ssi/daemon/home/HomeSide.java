@@ -137,6 +137,11 @@ public final class HomeSide implements HomeBound.Receiver {
         return home != null && home.where().equals(node) && !frozen.holds(job);
     }
 
+    /** The owner of {@code job}, whose home is here, as this home recorded it; empty for a job it does not know. */
+    public Optional<Owner> ownerOf(JobId job) {
+        return Optional.ofNullable(homed.get(job)).map(HomeJob::owner);
+    }
+
     /** The way from this node's host to this home, for the jobs that run at home: acknowledged through {@code outbox}. */
     public HomeLink localLink(Outbox outbox) {
         return new LocalHomeLink(homed, outbox);

@@ -25,6 +25,7 @@ import dev.ssi.daemon.migration.MigrationSource;
 import dev.ssi.daemon.migration.MigrationSource.Landing;
 import dev.ssi.daemon.migration.MigrationTarget;
 import dev.ssi.daemon.migration.Outgoings;
+import dev.ssi.daemon.migration.ReceivedImages;
 import dev.ssi.daemon.peer.CallWorkers;
 import dev.ssi.daemon.peer.HostBound;
 import dev.ssi.daemon.peer.PeerMessages.Fate;
@@ -68,10 +69,14 @@ public final class HostSide implements HostBound.Receiver, AutoCloseable {
     private final CallWorkers moves = new CallWorkers("ssi-moves", 2, 16);
     private final CallWorkers incoming = new CallWorkers("ssi-incoming", 4, 64);
 
-    /** What this node's home knows of where its jobs run: a job comes home only from there. */
-    @FunctionalInterface
+    /**
+     * What this node's home knows of its jobs: where they run (a job comes home only from there)
+     * and whose they are (their images must run as that owner).
+     */
     public interface HomeView {
         boolean runsOn(JobId job, NodeId node);
+
+        Optional<Owner> ownerOf(JobId job);
     }
 
     /**
@@ -92,12 +97,13 @@ public final class HostSide implements HostBound.Receiver, AutoCloseable {
         this.committer = new Committer(outgoings, timer, directory);
         this.source = new MigrationSource(criu, state.resolve("outgoing"), criu.fingerprint().cpuinfoImage(), outgoings,
                 committer);
-        this.frozen = new FrozenJobs(self(), state.resolve("frozen"), journal, criu, hosted, guests::place);
+        ReceivedImages received = new ReceivedImages(self(), home::ownerOf, shim);
+        this.frozen = new FrozenJobs(self(), state.resolve("frozen"), journal, criu, hosted, guests::place, received);
         OfferSenders offerSenders = new OfferSenders(self(), hosted, frozen, home);
         this.target = new MigrationTarget(criu, state.resolve("incoming"), incoming, new MigrationTarget.Context(journal,
                 keeper, (from, offer, coming) -> offerSenders.refusal(from, offer)
                         .or(() -> guests.refusal(offer, hosted.guests() + coming)), guests::place,
-                this::runsInEpoch, this::arrived, directory, frozen));
+                this::runsInEpoch, this::arrived, directory, frozen, received));
     }
 
     private NodeId self() {

@@ -1,6 +1,8 @@
 package dev.ssi.daemon.job;
 
+import dev.ssi.checkpoint.os.Users;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Whose job it is: the user, primary group and supplementary groups of the process that ran
@@ -12,6 +14,11 @@ public record Owner(String name, int uid, int gid, List<Integer> groups) {
 
     public Owner {
         groups = List.copyOf(groups);
+    }
+
+    /** The owner an account of this node's user database makes: its user, primary group and every group it is in. */
+    public static Optional<Owner> account(String name) {
+        return Users.named(name).map(a -> new Owner(a.name(), a.uid(), a.gid(), a.groups()));
     }
 
     public boolean isRoot() {

@@ -45,6 +45,7 @@ public final class FrozenJobs {
     private final Criu criu;
     private final HostedJobs hosted;
     private final MigrationTarget.Placement placement;
+    private final ReceivedImages received;
     private final Map<JobId, Frozen> frozen = new ConcurrentHashMap<>();
     private volatile BiConsumer<JobId, Integer> onFrozen = (job, epoch) -> { };
 
@@ -54,15 +55,19 @@ public final class FrozenJobs {
      */
     public record FrozenJob(JobId job, int epoch, long imageBytes, boolean held) {}
 
-    /** {@code placement} puts a thawed job, still stopped, where a job at its home belongs (out of the guests' cgroup). */
+    /**
+     * {@code placement} puts a thawed job, still stopped, where a job at its home belongs (out of
+     * the guests' cgroup); {@code received} checks the images again before CRIU restores them.
+     */
     public FrozenJobs(NodeId self, Path dir, Journal journal, Criu criu, HostedJobs hosted,
-            MigrationTarget.Placement placement) throws IOException {
+            MigrationTarget.Placement placement, ReceivedImages received) throws IOException {
         this.self = self;
         this.dir = OwnerOnly.directories(dir);
         this.journal = journal;
         this.criu = criu;
         this.hosted = hosted;
         this.placement = placement;
+        this.received = received;
     }
 
     /** Told of every job frozen here, with the epoch it will run in. */
@@ -122,6 +127,10 @@ public final class FrozenJobs {
         }
         Offer offer = offerOf(f);
         Path images = Path.of(f.getImages());
+        Optional<String> refusal = received.refusal(offer, images);
+        if (refusal.isPresent()) {
+            throw new IOException(job + " stays frozen: " + refusal.get());
+        }
         RunningJob running = RunningJob.restore(criu, images, images.resolveSibling("work"),
                 new JobPipes(offer.getStdinKey(), offer.getStdoutKey(), offer.getStatusKey()));
         HostedJob thawed;

@@ -42,20 +42,21 @@ import java.util.function.BiPredicate;
 
 /**
  * The receiving half of a migration. An offer is checked before anything freezes (files the job
- * holds open, CPU, room, the host owner's terms); the images stream into a fresh directory; the
- * job is restored stopped, placed (a guest into the guests' cgroup, at their nice level), its
+ * holds open, CPU, room, the host owner's terms); the images stream into a fresh directory, and
+ * are let on to CRIU only if they run as the job's owner (else the copy is discarded); the job is
+ * restored stopped, placed (a guest into the guests' cgroup, at their nice level), its
  * pipes handed to the keeper; on commit it is resumed and handed to {@code arrived}; on abort
  * everything is discarded. A job sent to its home to be frozen is kept there as its images
  * ({@link FrozenJobs}) instead of being restored. Each step is journaled first. A copy left
  * waiting — its source gone quiet, or this node back from a crash — asks the source what became
  * of the job (FATE) and acts on the answer; it never resumes on its own.
  *
- * <p>The offer's checks are {@link OfferCheck}'s, a copy's state is {@link IncomingCopy}, the
- * questioning of waiting copies is {@link WaitingCopies}'s. What is left (a little over 300
- * lines) stays one class on purpose: accept, images, restore, commit, abort, discard and
- * recovery are the steps of one state machine over the same pending copies, each guarded by the
- * copy's lock and journaled the same way; split, the lock and the journal order would be spread
- * over classes that must still agree on them.
+ * <p>The offer's checks are {@link OfferCheck}'s, the images' {@link ReceivedImages}'s, a copy's
+ * state is {@link IncomingCopy}, the questioning of waiting copies is {@link WaitingCopies}'s.
+ * What is left (a little over 300 lines) stays one class on purpose: accept, images, restore,
+ * commit, abort, discard and recovery are the steps of one state machine over the same pending
+ * copies, each guarded by the copy's lock and journaled the same way; split, the lock and the
+ * journal order would be spread over classes that must still agree on them.
  */
 public final class MigrationTarget implements TargetBound.Receiver {
     private static final System.Logger LOG = System.getLogger(MigrationTarget.class.getName());
@@ -71,6 +72,7 @@ public final class MigrationTarget implements TargetBound.Receiver {
     private final Arrival arrived;
     private final WaitingCopies waiting;
     private final FrozenJobs frozen;
+    private final ReceivedImages images;
     private final Map<JobId, IncomingCopy> pending = new ConcurrentHashMap<>();
 
     /** Receives a committed, running job: its offer says where home is and which epoch this is. */
@@ -96,11 +98,12 @@ public final class MigrationTarget implements TargetBound.Receiver {
 
     /** What this node needs from the rest of it to take jobs in (and to keep its own jobs frozen). */
     public record Context(Journal journal, DescriptorKeeper keeper, Room room, Placement placement,
-            BiPredicate<JobId, Integer> runsHere, Arrival arrived, PeerCalls peers, FrozenJobs frozen) {}
+            BiPredicate<JobId, Integer> runsHere, Arrival arrived, PeerCalls peers, FrozenJobs frozen,
+            ReceivedImages images) {}
 
     public MigrationTarget(Criu criu, Path incoming, CallWorkers work, Context context) {
         this.criu = criu;
-        this.offers = new OfferCheck(criu, context.room(), context.frozen(), incoming);
+        this.offers = new OfferCheck(criu, context.room(), context.frozen(), context.images(), incoming);
         this.incoming = incoming;
         this.work = work;
         this.journal = context.journal();
@@ -110,6 +113,7 @@ public final class MigrationTarget implements TargetBound.Receiver {
         this.arrived = context.arrived();
         this.waiting = new WaitingCopies(context.peers(), work, this::commit, this::discard);
         this.frozen = context.frozen();
+        this.images = context.images();
     }
 
     /** This node's one entry for what the source of a migration sends it. */
@@ -181,12 +185,15 @@ public final class MigrationTarget implements TargetBound.Receiver {
                 CrashPoints.reach("target.received");
                 if (p.offer.getFreeze()) {
                     // Kept, not restored: the images are the job until it is thawed.
+                    admit(p, images);
                     record(p, Incoming.newBuilder().setPhase(Incoming.Phase.RESTORED));
                     return Restored.getDefaultInstance();
                 }
                 restoreFrom(p, images);
                 CrashPoints.reach("target.restored");
                 return Restored.newBuilder().setPid(p.restored.root()).build();
+            } catch (RefusedException e) {
+                throw e;
             } catch (Exception e) {
                 throw new IllegalStateException("cannot restore " + ref.getJob() + ": " + e.getMessage(), e);
             }
@@ -194,6 +201,7 @@ public final class MigrationTarget implements TargetBound.Receiver {
     }
 
     private void restoreFrom(IncomingCopy p, Path images) throws CriuException, IOException {
+        admit(p, images);
         RunningJob restored = RunningJob.restore(criu, images, p.dir.resolve("work"), p.pipes());
         String name = HostedJobs.keeperName(p.job(), p.epoch);
         try {
@@ -206,6 +214,19 @@ public final class MigrationTarget implements TargetBound.Receiver {
         p.restored = restored;
         record(p, Incoming.newBuilder().setPhase(Incoming.Phase.RESTORED).setRoot(restored.root())
                 .setRootStart(restored.rootStart()).setKeeperName(name));
+    }
+
+    /**
+     * Lets the images of {@code p} on only if they run as the job's owner ({@link ReceivedImages}):
+     * otherwise the copy is discarded, CRIU never sees them, and the refusal is logged naming the
+     * source, which resumes the original.
+     */
+    private void admit(IncomingCopy p, Path images) {
+        Optional<String> refusal = this.images.refusal(p.offer, images);
+        if (refusal.isPresent()) {
+            discard(p, refusal.get());
+            throw PeerRefusal.of(p.source, "Images", p.job().value(), refusal.get());
+        }
     }
 
     private Done commit(NodeId from, JobRef ref) {

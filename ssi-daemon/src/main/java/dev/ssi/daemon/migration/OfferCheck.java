@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * Whether this node takes an offered job, decided before anything freezes at the source: room
- * (its sender's right to offer it, the host owner's terms and the jobs already coming), a command
+ * (its sender's right to offer it, the host owner's terms and the jobs already coming), an owner
+ * this node knows (the images will be checked against it once they are here), a command
  * to run, the right to keep a job frozen, the files the job holds open, disk for its images, and
  * a CPU that can run them. A refusal is thrown as a {@link RefusedException} that says why, and
  * logged.
@@ -23,9 +24,11 @@ final class OfferCheck {
     private final FrozenJobs frozen;
     private final CompatibleCpus cpus;
     private final ImageRoom disk;
+    private final ReceivedImages images;
 
-    OfferCheck(Criu criu, MigrationTarget.Room room, FrozenJobs frozen, Path incoming) {
+    OfferCheck(Criu criu, MigrationTarget.Room room, FrozenJobs frozen, ReceivedImages images, Path incoming) {
         this.room = room;
+        this.images = images;
         this.disk = new ImageRoom(incoming);
         this.frozen = frozen;
         this.cpus = new CompatibleCpus(criu);
@@ -40,6 +43,9 @@ final class OfferCheck {
         if (refusal.isPresent()) {
             throw PeerRefusal.of(from, "Offer", job.value(), refusal.get());
         }
+        images.ownerRefusal(offer).ifPresent(why -> {
+            throw PeerRefusal.of(from, "Offer", job.value(), why);
+        });
         if (offer.getArgvCount() == 0) {
             throw new RefusedException("offer of " + job + " has no command");
         }

@@ -10,6 +10,8 @@ import dev.ssi.daemon.home.HomeSide;
 import dev.ssi.daemon.home.SpoolLimit;
 import dev.ssi.daemon.host.HostSide;
 import dev.ssi.daemon.job.DescriptorKeeper;
+import dev.ssi.daemon.job.JobId;
+import dev.ssi.daemon.job.Owner;
 import dev.ssi.daemon.journal.Journal;
 import dev.ssi.daemon.journal.JournalDamage;
 import dev.ssi.daemon.journal.JournalState;
@@ -26,6 +28,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -55,7 +58,17 @@ public final class Node implements AutoCloseable {
         this.confinement = confinement;
         this.directory = new PeerDirectory(transport, PeerDirectory.CAPACITY);
         this.host = new HostSide(directory, criu, shim, state, journal, keeper, confinement, timer,
-                outbox -> home().localLink(outbox), (job, node) -> home().runsOn(job, node));
+                outbox -> home().localLink(outbox), new HostSide.HomeView() {
+                    @Override
+                    public boolean runsOn(JobId job, NodeId node) {
+                        return home().runsOn(job, node);
+                    }
+
+                    @Override
+                    public Optional<Owner> ownerOf(JobId job) {
+                        return home().ownerOf(job);
+                    }
+                });
         this.home = new HomeSide(directory, journal, host, timer, state.resolve("spool").resolve("home"), outputSpool);
     }
 
