@@ -97,7 +97,7 @@ public final class HostSide implements HostBound.Receiver, AutoCloseable {
         this.target = new MigrationTarget(criu, state.resolve("incoming"), incoming, new MigrationTarget.Context(journal,
                 keeper, (from, offer, coming) -> offerSenders.refusal(from, offer)
                         .or(() -> guests.refusal(offer, hosted.guests() + coming)), guests::place,
-                this::runsInEpoch, this::arrived, directory, frozen));
+                this::runsInEpoch, this::arrived, directory, frozen, () -> guests.terms().offerTimeout()));
     }
 
     private NodeId self() {
