@@ -21,6 +21,7 @@ import dev.ssi.daemon.job.JobPipes;
 import dev.ssi.daemon.job.JobSpec;
 import dev.ssi.daemon.job.Owner;
 import dev.ssi.daemon.job.RunningJob;
+import dev.ssi.daemon.migration.MigrationException;
 import dev.ssi.daemon.node.Node;
 import dev.ssi.daemon.peer.PeerMessages.Abort;
 import dev.ssi.daemon.peer.PeerMessages.Arrived;
@@ -83,7 +84,7 @@ class HostileMemberTest extends LoopbackPoolTest {
     private static final TransportConfig FLOODER = TransportConfig.defaults(new InetSocketAddress("127.0.0.1", 0))
             .withLimits(new PeerLimits(8L << 20, Duration.ofSeconds(30), FLOOD, 16, 4L << 20));
     private static final List<String> LOGGERS = List.of("dev.ssi.daemon.peer.PeerRefusal",
-            "dev.ssi.daemon.balance.PoolGossip");
+            "dev.ssi.daemon.balance.PoolGossip", "dev.ssi.daemon.migration.MigrationTarget");
 
     private TransportNode evil;
     private final List<Logger> watched = new CopyOnWriteArrayList<>();
@@ -380,6 +381,28 @@ class HostileMemberTest extends LoopbackPoolTest {
 
     private static JobRef fateOf(String job) {
         return JobRef.newBuilder().setJob(job).setEpoch(1).build();
+    }
+
+    @Test
+    void anOfferWhoseImagesNeverComeHoldsItsPlaceOnlyUntilTheOfferTimeout() throws Exception {
+        h1.host().changeHostPolicy(Map.of("guests.max", "1", "guests.offer-timeout", "2s"));
+        call(h1, PeerProtocol.OFFER, offer("evil/1", "evil").toBuilder()
+                .setCpuinfo(ByteString.copyFrom(Criu.locate().fingerprint().cpuinfoImage())).build());
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        JobId job = home.home().submit(new JobSpec(List.of("sh", "-c", COUNTER.formatted(1500)), System.getenv(), state,
+                022), Owner.ROOT, out);
+        awaitLines(out, 20);
+        MigrationException full = assertThrows(MigrationException.class, () -> home.host().migrate(job, h1.id()));
+        assertTrue(full.getMessage().contains("h1 is full"), full.getMessage());
+
+        awaitLogged("discarding the copy of evil/1 from evil: nothing came from evil for 2s (guests.offer-timeout)");
+        assertRefused(() -> call(h1, PeerProtocol.RESTORE, JobRef.newBuilder().setJob("evil/1").setEpoch(2).build()),
+                "no accepted offer of it from evil");
+        home.host().migrate(job, h1.id());
+        assertEquals(h1.id(), home.home().homeJob(job).where(), "the place the offer held is free again");
+        assertEquals(ExitStatus.exited(0), home.home().exitOf(job).get(60, TimeUnit.SECONDS));
+        assertEquals(numbers(1500), out.toString(StandardCharsets.UTF_8), "same as a run nobody attacked");
     }
 
     private static BalanceConfig config(Node node) {

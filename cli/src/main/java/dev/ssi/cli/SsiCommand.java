@@ -222,14 +222,14 @@ public final class SsiCommand implements Runnable {
     }
 
     private static final List<String> HOST_COLUMNS = List.of("node", "guests", "guests.max", "guests.nice",
-            "guests.cpu-weight", "guests.cpu-max", "guests.memory-max", "guests.users", "guests.accepting", "cgroup",
+            "guests.cpu-weight", "guests.cpu-max", "guests.memory-max", "guests.users", "guests.accepting", "guests.offer-timeout", "cgroup",
             "reclaim.owner-load", "reclaim.input", "reclaim.schedule", "reclaim.idle-after", "reclaim.deadline");
 
     @Command(name = "set", description = {"Changes this host's terms for guest jobs now, for the guests already here "
             + "too: e.g. ssi host set guests.cpu-max=0.5 guests.nice=10. The change lasts until ssid stops: it is not "
             + "written to the configuration file.", "Keys: guests.max, guests.nice (0..19), guests.cpu-weight "
             + "(1..10000, cgroup v2 scale), guests.cpu-max (CPUs, or none), guests.memory-max (e.g. 4G, or none), "
-            + "guests.users (comma-separated; empty: everyone), guests.accepting (true or false); and the reclaim rules, "
+            + "guests.users (comma-separated; empty: everyone), guests.accepting (true or false), guests.offer-timeout (e.g. 5m); and the reclaim rules, "
             + "reclaim.owner-load, reclaim.input, reclaim.schedule (e.g. 'Mon-Fri 08:00-18:00', or off), reclaim.idle-after, "
             + "reclaim.deadline and the other reclaim.* keys of the configuration. The other keys are read from the "
             + "configuration file when ssid starts."})

@@ -53,6 +53,15 @@ public final class Settings {
         return duration;
     }
 
+    /** {@code duration} as {@link #duration} reads it, in the largest unit that keeps it exact. */
+    public static String format(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis % 60_000 == 0) {
+            return millis / 60_000 + "m";
+        }
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+    }
+
     public int count(String key, int otherwise, int least) {
         String value = text(key, Integer.toString(otherwise));
         try {

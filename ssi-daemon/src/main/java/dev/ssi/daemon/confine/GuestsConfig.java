@@ -1,6 +1,7 @@
 package dev.ssi.daemon.confine;
 
 import dev.ssi.daemon.config.Settings;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -24,15 +25,18 @@ import java.util.Set;
  * guests.memory-max  memory limit of all guests together (K, M, G), or none        4G
  * guests.users       users whose jobs are taken, comma-separated; empty: everyone  (empty)
  * guests.accepting   takes new guests at all (false: MOSIX's block)                true
+ * guests.offer-timeout how long a place an accepted offer took is held while its
+ *                    images do not come or, come, are not restored; then the copy
+ *                    is discarded (its source cannot have committed it)           5m
  * </pre>
  * {@code ssi host set KEY=VALUE...} changes them while ssid runs ({@link #with}); the guests
  * already here get the new limits at once.
  */
 public record GuestsConfig(int maxGuests, int nice, int cpuWeight, OptionalDouble cpuMax, OptionalLong memoryMax,
-        Set<String> users, boolean accepting) {
+        Set<String> users, boolean accepting, Duration offerTimeout) {
 
     public static final Set<String> KEYS = Set.of("guests.max", "guests.nice", "guests.cpu-weight", "guests.cpu-max",
-            "guests.memory-max", "guests.users", "guests.accepting");
+            "guests.memory-max", "guests.users", "guests.accepting", "guests.offer-timeout");
     private static final String NONE = "none";
 
     public GuestsConfig {
@@ -56,7 +60,7 @@ public record GuestsConfig(int maxGuests, int nice, int cpuWeight, OptionalDoubl
         }
         return new GuestsConfig(s.count("guests.max", 4, 0), s.count("guests.nice", 19, 0, 19),
                 s.count("guests.cpu-weight", 1, 1, 10_000), cpuMax, memoryMax, s.names("guests.users"),
-                s.flag("guests.accepting", true));
+                s.flag("guests.accepting", true), s.duration("guests.offer-timeout", "5m"));
     }
 
     /**
@@ -86,6 +90,7 @@ public record GuestsConfig(int maxGuests, int nice, int cpuWeight, OptionalDoubl
         settings.put("guests.memory-max", memoryMax.isPresent() ? size(memoryMax.getAsLong()) : NONE);
         settings.put("guests.users", String.join(",", new java.util.TreeSet<>(users)));
         settings.put("guests.accepting", Boolean.toString(accepting));
+        settings.put("guests.offer-timeout", Settings.format(offerTimeout));
         return settings;
     }
 

@@ -103,7 +103,8 @@ public final class HostSide implements HostBound.Receiver, AutoCloseable {
         this.target = new MigrationTarget(criu, state.resolve("incoming"), incoming, new MigrationTarget.Context(journal,
                 keeper, (from, offer, coming) -> offerSenders.refusal(from, offer)
                         .or(() -> guests.refusal(offer, hosted.guests() + coming)), guests::place,
-                this::runsInEpoch, this::arrived, directory, frozen, received));
+                this::runsInEpoch, this::arrived, directory, frozen, received,
+                () -> guests.terms().offerTimeout()));
     }
 
     private NodeId self() {

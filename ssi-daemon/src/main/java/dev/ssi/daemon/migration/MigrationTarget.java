@@ -32,6 +32,7 @@ import dev.ssi.transport.connection.TransportNode;
 import dev.ssi.transport.stream.IncomingStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +40,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
+import java.util.function.Supplier;
 
 /**
  * The receiving half of a migration. An offer is checked before anything freezes (files the job
@@ -73,6 +75,7 @@ public final class MigrationTarget implements TargetBound.Receiver {
     private final WaitingCopies waiting;
     private final FrozenJobs frozen;
     private final ReceivedImages images;
+    private final Supplier<Duration> offerTimeout;
     private final Map<JobId, IncomingCopy> pending = new ConcurrentHashMap<>();
 
     /** Receives a committed, running job: its offer says where home is and which epoch this is. */
@@ -99,7 +102,7 @@ public final class MigrationTarget implements TargetBound.Receiver {
     /** What this node needs from the rest of it to take jobs in (and to keep its own jobs frozen). */
     public record Context(Journal journal, DescriptorKeeper keeper, Room room, Placement placement,
             BiPredicate<JobId, Integer> runsHere, Arrival arrived, PeerCalls peers, FrozenJobs frozen,
-            ReceivedImages images) {}
+            ReceivedImages images, Supplier<Duration> offerTimeout) {}
 
     public MigrationTarget(Criu criu, Path incoming, CallWorkers work, Context context) {
         this.criu = criu;
@@ -114,6 +117,7 @@ public final class MigrationTarget implements TargetBound.Receiver {
         this.waiting = new WaitingCopies(context.peers(), work, this::commit, this::discard);
         this.frozen = context.frozen();
         this.images = context.images();
+        this.offerTimeout = context.offerTimeout();
     }
 
     /** This node's one entry for what the source of a migration sends it. */
@@ -168,7 +172,9 @@ public final class MigrationTarget implements TargetBound.Receiver {
                     + stream.from()).getMessage());
             return;
         }
+        p.streamBegan(System.nanoTime());
         stream.accept(p.dir.resolve("images")).whenComplete((dir, failure) -> {
+            p.streamEnded(System.nanoTime());
             if (failure != null) {
                 p.images.completeExceptionally(failure);
             } else {
@@ -187,9 +193,11 @@ public final class MigrationTarget implements TargetBound.Receiver {
                     // Kept, not restored: the images are the job until it is thawed.
                     admit(p, images);
                     record(p, Incoming.newBuilder().setPhase(Incoming.Phase.RESTORED));
+                    p.ready();
                     return Restored.getDefaultInstance();
                 }
                 restoreFrom(p, images);
+                p.ready();
                 CrashPoints.reach("target.restored");
                 return Restored.newBuilder().setPid(p.restored.root()).build();
             } catch (RefusedException e) {
@@ -320,6 +328,7 @@ public final class MigrationTarget implements TargetBound.Receiver {
             return;
         }
         Incoming restored = state.restored().get();
+        p.ready();
         int[] fds = held.get(restored.getKeeperName());
         if (fds != null && fds.length == 2 && Processes.isSame(restored.getRoot(), restored.getRootStart())) {
             p.restored = RunningJob.adopt(restored.getRoot(), fds[0], fds[1], offer.getStdinKey());
@@ -329,9 +338,12 @@ public final class MigrationTarget implements TargetBound.Receiver {
         p.images.complete(p.dir.resolve("images"));
     }
 
-    /** Asks the source of every copy that has waited a while what to do with it; the node's timer calls it. */
+    /**
+     * Discards the copies that stalled, and asks the source of every other copy that has waited
+     * a while what to do with it; the node's timer calls it.
+     */
     public void askAboutWaitingCopies() {
-        waiting.ask(pending.values());
+        waiting.ask(pending.values(), offerTimeout.get());
     }
 
     private void record(IncomingCopy p, Incoming.Builder entry) {

@@ -1,5 +1,6 @@
 package dev.ssi.daemon.migration;
 
+import dev.ssi.daemon.config.Settings;
 import dev.ssi.daemon.peer.PeerCalls;
 import dev.ssi.daemon.peer.PeerMessages.JobRef;
 import dev.ssi.daemon.peer.PeerProtocol;
@@ -10,7 +11,8 @@ import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 
 /**
- * Questions the source of every copy that has waited a while here — its source gone quiet, or
+ * Gives up every copy that has stalled (nothing came for the host's {@code guests.offer-timeout}
+ * and its source was never told it is restored), and questions the source of every other copy that has waited a while here — its source gone quiet, or
  * this node back from a crash — about what became of the job (FATE), and hands the answer back:
  * commit once the images are here, discard when the source called the move off. A copy never
  * resumes on its own.
@@ -33,10 +35,15 @@ final class WaitingCopies {
         this.discard = discard;
     }
 
-    /** Asks about each of {@code copies} that has waited longer than it should. */
-    void ask(Collection<IncomingCopy> copies) {
+    /** Discards each of {@code copies} stalled for {@code timeout}, and asks about the others that have waited longer than they should. */
+    void ask(Collection<IncomingCopy> copies, Duration timeout) {
         long now = System.nanoTime();
         for (IncomingCopy p : copies) {
+            if (p.expires(now, timeout)) {
+                work.execute(() -> discard.accept(p, "nothing came from " + p.source + " for "
+                        + Settings.format(timeout) + " (guests.offer-timeout)"));
+                continue;
+            }
             if (now - p.since < ASK_AFTER.toNanos()) {
                 continue;
             }

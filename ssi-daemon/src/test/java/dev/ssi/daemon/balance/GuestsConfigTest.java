@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ssi.daemon.confine.GuestsConfig;
 import java.io.IOException;
 import java.io.StringReader;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -40,9 +41,12 @@ class GuestsConfigTest {
                 guests.memory-max=512M
                 guests.users=alice, bob
                 guests.accepting=false
+                guests.offer-timeout=90s
                 """);
         assertEquals(new GuestsConfig(2, 10, 50, OptionalDouble.of(0.2), OptionalLong.of(512L << 20),
-                Set.of("alice", "bob"), false), terms);
+                Set.of("alice", "bob"), false, Duration.ofSeconds(90)), terms);
+        assertEquals("90s", terms.settings().get("guests.offer-timeout"));
+        assertEquals(Duration.ofMinutes(5), GuestsConfig.defaults().offerTimeout());
         assertEquals(OptionalLong.empty(), read("guests.memory-max=none").memoryMax());
         assertEquals(OptionalLong.of(2L << 20), read("guests.memory-max=2048k").memoryMax());
     }
@@ -51,7 +55,7 @@ class GuestsConfigTest {
     void aBadValueIsNamedByItsKey() {
         for (String bad : new String[] {"guests.nice=20", "guests.nice=-1", "guests.cpu-weight=0", "guests.cpu-max=fast",
                 "guests.cpu-max=0", "guests.memory-max=4T", "guests.memory-max=1K", "guests.users=al ice,b@d",
-                "guests.accepting=yes", "guests.max=-1"}) {
+                "guests.accepting=yes", "guests.max=-1", "guests.offer-timeout=0s", "guests.offer-timeout=soon"}) {
             String key = bad.substring(0, bad.indexOf('='));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(bad), bad);
             assertTrue(e.getMessage().contains("'" + key + "'"), e.getMessage());
